@@ -1,0 +1,57 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+name = "q2"
+points = None
+
+
+@test_case(points=1, hidden=False)
+def shapes_of_lecture_net(init_mlp):
+    import torch
+    from dl541_testing import require
+
+    require(init_mlp=init_mlp)
+    params = init_mlp((2, 4, 4, 4, 4, 1), generator=torch.Generator().manual_seed(0))
+    shapes = [(tuple(W.shape), tuple(b.shape)) for W, b in params]
+    expected = [((4, 2), (4,)), ((4, 4), (4,)), ((4, 4), (4,)), ((4, 4), (4,)), ((1, 4), (1,))]
+    assert shapes == expected, f"(W, b) shapes {shapes}, expected {expected}"
+
+
+@test_case(points=1, hidden=True)
+def shapes_dtype_and_generator(init_mlp):
+    import torch
+    from dl541_testing import prop, require, run_property
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    require(init_mlp=init_mlp)
+
+    @prop(30)
+    @given(st.lists(st.integers(1, 12), min_size=2, max_size=6), st.integers(0, 2**31 - 1))
+    def check(sizes, seed):
+        a = init_mlp(sizes, generator=torch.Generator().manual_seed(seed))
+        b = init_mlp(sizes, generator=torch.Generator().manual_seed(seed))
+        assert len(a) == len(sizes) - 1, f"{len(a)} layers for sizes {sizes}"
+        for k, ((W, bias), (W2, bias2)) in enumerate(zip(a, b)):
+            assert tuple(W.shape) == (sizes[k + 1], sizes[k]), f"layer {k}: W {tuple(W.shape)}"
+            assert tuple(bias.shape) == (sizes[k + 1],), f"layer {k}: b {tuple(bias.shape)}"
+            assert W.dtype == torch.float32 and bias.dtype == torch.float32, "use float32"
+            assert torch.equal(W, W2) and torch.equal(bias, bias2), (
+                "same generator state must give the same parameters"
+            )
+
+    run_property(check)
+
+
+@test_case(points=1, hidden=True)
+def standard_normal_entries(init_mlp):
+    import torch
+    from dl541_testing import require
+
+    require(init_mlp=init_mlp)
+    params = init_mlp((300, 300, 300), generator=torch.Generator().manual_seed(1))
+    values = torch.cat([t.flatten() for W, b in params for t in (W, b)]).double()
+    mean, std = float(values.mean()), float(values.std())
+    assert abs(mean) < 0.01 and abs(std - 1) < 0.01, f"entries have mean {mean:.4f}, std {std:.4f}"
+    other = init_mlp((300, 300, 300), generator=torch.Generator().manual_seed(2))
+    assert not torch.equal(params[0][0], other[0][0]), "the generator argument must be used"

@@ -1,0 +1,72 @@
+"""Support for DL541's Otter test files (shipped beside the tests to students and graders).
+
+- `device()`: the device under test (env `DL541_DEVICE`, default CPU).
+- `prop(max_examples)`: hypothesis settings that are deterministic and write no database.
+- `run_property(fn)`: run a `@given` function; a failure becomes one AssertionError whose
+  message carries the shrunk falsifying example (Otter keeps only the message).
+- `require(**names)`: fail clearly when the submission does not define a name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from hypothesis import HealthCheck, settings
+
+DEVICE_VARIABLE = "DL541_DEVICE"
+
+
+def device() -> torch.device:
+    """The device the tests put their inputs on: CPU unless DL541_DEVICE names another."""
+    name = os.environ.get(DEVICE_VARIABLE, "cpu") or "cpu"
+    dev = torch.device(name)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError(f"{DEVICE_VARIABLE}={name} but CUDA is not available here")
+    return dev
+
+
+def prop(max_examples: int = 25) -> settings:
+    """Deterministic hypothesis settings: fixed seed, no example database, no deadline."""
+    return settings(
+        max_examples=max_examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=False,
+        report_multiple_bugs=False,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+def run_property(fn: Callable[[], None]) -> None:
+    """Run a hypothesis property; on failure raise AssertionError with the falsifying example."""
+    try:
+        fn()
+    except Exception as exc:  # noqa: BLE001 - every failure of student code is a failed test
+        notes = [n for n in getattr(exc, "__notes__", []) if "Falsifying" in n or "Draw" in n]
+        detail = str(exc).strip() or "(no message)"
+        what = detail if isinstance(exc, AssertionError) else f"{type(exc).__name__}: {detail}"
+        example = "\n".join(notes) if notes else "(no example recorded)"
+        raise AssertionError(f"{what}\n{example}") from None
+
+
+def require(**names: Any) -> None:
+    """Fail with a clear message for every name the submission does not define."""
+    missing = [name for name, value in names.items() if value is None]
+    if missing:
+        raise AssertionError(
+            f"the submission does not define {', '.join(missing)}; "
+            "run every cell of the notebook and keep the names of the handout"
+        )
+
+
+def same_device_and_dtype(actual: torch.Tensor, reference: torch.Tensor, what: str) -> None:
+    """Assert `actual` is a tensor on `reference`'s device with its dtype."""
+    assert isinstance(actual, torch.Tensor), f"{what} should be a torch.Tensor, got {type(actual)}"
+    assert actual.device.type == reference.device.type, (
+        f"{what} is on {actual.device}, expected {reference.device} (keep the input's device)"
+    )
+    assert actual.dtype == reference.dtype, f"{what} has dtype {actual.dtype}, expected {reference.dtype}"

@@ -1,0 +1,148 @@
+"""Build an assignment's notebooks (student and solution) from its percent-format source.
+
+`assignments/<name>/notebook.py` is a sequence of cells, each opened by a header line:
+- `# %% [markdown]`: prose; every line loses its leading `# `. `{points:qN}` becomes qN's
+  points and `{points:total}` the assignment's total.
+- `# %% [reference] NAME ...`: the reference's top-level definitions NAME... (or `__imports__`),
+  stripped of their solutions in the student notebook and complete in the solution notebook.
+- `# %% [check] qN`: a cell running qN's public tests (`grader.check("qN")`).
+- `# %% [demo]`: code the student runs to see the lecture's experiment; the batch grader skips it.
+- `# %%`: ordinary code.
+An Otter set-up cell is added first and an export cell last.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import nbformat
+
+from . import skeleton
+
+_HEADER = re.compile(r"^# %%(?:\s*\[(?P<kind>\w+)\](?P<args>.*))?\s*$")
+DEMO_TAG = "dl541-demo"
+KINDS = ("markdown", "reference", "check", "demo", "code")
+
+
+@dataclass
+class SourceCell:
+    kind: str
+    args: list[str]
+    body: str
+
+
+def parse_source(text: str, origin: str = "notebook.py") -> list[SourceCell]:
+    """Split percent-format source into cells; ValueError for an unknown cell kind."""
+    cells: list[SourceCell] = []
+    current: SourceCell | None = None
+    lines: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line)
+        if match:
+            if current is not None:
+                current.body = "\n".join(lines).strip("\n")
+                cells.append(current)
+            kind = match.group("kind") or "code"
+            if kind not in KINDS:
+                raise ValueError(f"{origin}:{number}: unknown cell kind [{kind}]; use one of {KINDS}")
+            current, lines = SourceCell(kind, (match.group("args") or "").split(), ""), []
+        elif current is None:
+            if line.strip():
+                raise ValueError(f"{origin}:{number}: text before the first '# %%' cell header")
+        else:
+            lines.append(line)
+    if current is not None:
+        current.body = "\n".join(lines).strip("\n")
+        cells.append(current)
+    return cells
+
+
+def _markdown(body: str) -> str:
+    out = []
+    for line in body.splitlines():
+        if line.startswith("# "):
+            out.append(line[2:])
+        elif line.startswith("#"):
+            out.append(line[1:])
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _fill_points(text: str, points: dict[str, float]) -> str:
+    def repl(match: re.Match) -> str:
+        key = match.group(1)
+        value = sum(points.values()) if key == "total" else points.get(key)
+        if value is None:
+            raise ValueError(f"{{points:{key}}} names no question; questions: {sorted(points)}")
+        return f"{value:g}"
+
+    return re.sub(r"\{points:(\w+)\}", repl, text)
+
+
+def build_notebooks(
+    name: str, source_text: str, reference_text: str, points: dict[str, float]
+) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
+    """Return (student, solution) notebooks for assignment `name`."""
+    segments = skeleton.top_level_segments(reference_text)
+    student, solution = _new_notebook(), _new_notebook()
+    setup = (
+        "# Initialize Otter: the public checks below run tests/qN.py\n"
+        "import otter\n"
+        f'grader = otter.Notebook("{name}.ipynb")'
+    )
+    first = True
+    for cell in parse_source(source_text, origin=f"assignments/{name}/notebook.py"):
+        if cell.kind == "markdown":
+            pair = [nbformat.v4.new_markdown_cell(_fill_points(_markdown(cell.body), points))] * 2
+        elif cell.kind == "reference":
+            missing = [n for n in cell.args if n not in segments]
+            if missing or not cell.args:
+                raise ValueError(
+                    f"{name}: [reference] cell names {missing or 'nothing'}; the reference "
+                    f"defines {sorted(k for k in segments if k != '__imports__')}"
+                )
+            code = "\n\n\n".join(segments[n] for n in cell.args)
+            origin = f"reference/{name}.py"
+            pair = [
+                nbformat.v4.new_code_cell(skeleton.strip_solutions(code, origin).rstrip("\n")),
+                nbformat.v4.new_code_cell(skeleton.without_markers(code).rstrip("\n")),
+            ]
+        elif cell.kind == "check":
+            if len(cell.args) != 1 or cell.args[0] not in points:
+                raise ValueError(f"{name}: [check] needs one question of {sorted(points)}")
+            pair = [nbformat.v4.new_code_cell(f'grader.check("{cell.args[0]}")')] * 2
+        else:
+            code_cell = nbformat.v4.new_code_cell(cell.body)
+            if cell.kind == "demo":
+                code_cell.metadata["tags"] = [DEMO_TAG]
+            pair = [code_cell, code_cell]
+        for nb, new in zip((student, solution), pair):
+            nb.cells.append(nbformat.from_dict(dict(new)))
+        if first:
+            for nb in (student, solution):
+                nb.cells.append(nbformat.v4.new_code_cell(setup))
+            first = False
+    export = (
+        "## Submission\n\nRun every cell from the top, then run the cell below: it checks all "
+        f"public tests and writes `{name}_<timestamp>.zip`. Upload that zip (or this notebook)."
+    )
+    for nb in (student, solution):
+        nb.cells.append(nbformat.v4.new_markdown_cell(export))
+        nb.cells.append(nbformat.v4.new_code_cell("grader.export(pdf=False, run_tests=True)"))
+        for index, cell in enumerate(nb.cells):
+            cell["id"] = f"{name}-{index:03d}"
+    return student, solution
+
+
+def _new_notebook() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def dumps(nb: nbformat.NotebookNode) -> str:
+    """Serialise a notebook byte-for-byte reproducibly."""
+    return nbformat.writes(nb) + "\n"
