@@ -75,7 +75,10 @@ def homogeneous_and_even_without_bias(mlp_forward):
     def check(sizes, c, seed):
         g = torch.Generator().manual_seed(seed)
         params = [
-            (torch.randn(b, a, generator=g, dtype=torch.float64).to(dev), torch.zeros(b, dtype=torch.float64, device=dev))
+            (
+                torch.randn(b, a, generator=g, dtype=torch.float64).to(dev),
+                torch.zeros(b, dtype=torch.float64, device=dev),
+            )
             for a, b in zip(sizes[:-1], sizes[1:])
         ]
         x = torch.randn(5, sizes[0], generator=g, dtype=torch.float64).to(dev)

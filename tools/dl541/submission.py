@@ -71,7 +71,9 @@ def _notebook_chunks(label: str, data: bytes) -> list[Chunk]:
     try:
         nb = json.loads(_decode(label, data))
     except json.JSONDecodeError as exc:
-        raise InvalidSubmission(f"{label}: not a notebook (invalid JSON: {exc.msg} at line {exc.lineno})") from None
+        raise InvalidSubmission(
+            f"{label}: not a notebook (invalid JSON: {exc.msg} at line {exc.lineno})"
+        ) from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise InvalidSubmission(f"{label}: not a notebook (no 'cells' list)")
     chunks = []
