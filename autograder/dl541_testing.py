@@ -46,7 +46,7 @@ def run_property(fn: Callable[[], None]) -> None:
     try:
         fn()
     except Exception as exc:  # noqa: BLE001 - every failure of student code is a failed test
-        notes = [n for n in getattr(exc, "__notes__", []) if "Falsifying" in n or "Draw" in n]
+        notes = [n for n in getattr(exc, "__notes__", []) if n.startswith(("Falsifying", "Failing", "Draw"))]
         detail = str(exc).strip() or "(no message)"
         what = detail if isinstance(exc, AssertionError) else f"{type(exc).__name__}: {detail}"
         example = "\n".join(notes) if notes else "(no example recorded)"

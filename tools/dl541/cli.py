@@ -1,0 +1,223 @@
+"""The `dl541` command: build distributions, grade a class, check one submission, verify the tests."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import paths
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+# Let a forked grading child initialise CUDA: ask NVML, not the driver, whether CUDA exists.
+os.environ.setdefault("PYTORCH_NVML_BASED_CUDA_CHECK", "1")
+
+
+def _assignments(names: tuple[str, ...]) -> list[str]:
+    try:
+        return paths.resolve_assignments(names)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dl541")
+def main() -> None:
+    """Build, grade and verify the DL541 assignments (the practice of deep learning)."""
+
+
+@main.command()
+@click.argument("assignments", nargs=-1)
+@click.option("--dist", type=click.Path(path_type=Path), default=paths.DEFAULT_DIST, show_default=True,
+              help="Where the distributions go.")
+def build(assignments: tuple[str, ...], dist: Path) -> None:
+    """Build student notebooks, solution notebooks and Otter autograder zips (all when none named)."""
+    from .build import build as build_one
+
+    for name in _assignments(assignments):
+        start = time.monotonic()
+        built = build_one(name, dist)
+        click.echo(
+            f"{name}: {sum(built.points.values()):g} points in {len(built.points)} questions -> "
+            f"{built.student_zip}, {built.autograder_zip} ({time.monotonic() - start:.1f} s)"
+        )
+
+
+def _expand(submissions: tuple[Path, ...]) -> list[Path]:
+    out: list[Path] = []
+    for path in submissions:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")))
+        elif path.exists():
+            out.append(path)
+        else:
+            raise click.BadParameter(f"{path} does not exist", param_hint="SUBMISSIONS")
+    if not out:
+        raise click.BadParameter("no submission files found", param_hint="SUBMISSIONS")
+    return out
+
+
+def _autograder_for(name: str, zip_path: Path | None, dist: Path):
+    from . import autograder
+    from .build import build as build_one
+
+    if zip_path is None:
+        zip_path = dist / name / "autograder.zip"
+        if not zip_path.is_file():
+            click.echo(f"{zip_path} is missing: building {name} first", err=True)
+            build_one(name, dist)
+    try:
+        return autograder.load(zip_path)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+grading_options = [
+    click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+                 help="Submissions graded at once."),
+    click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
+                 help="Device the tests run on."),
+    click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
+                 help="Wall-clock seconds per submission."),
+    click.option("--test-timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+                 help="Wall-clock seconds per test case (and per notebook cell)."),
+    click.option("--memory-mb", type=click.IntRange(min=64), default=4096, show_default=True,
+                 help="Extra memory a submission may allocate."),
+    click.option("--autograder", "autograder_zip", type=click.Path(path_type=Path), default=None,
+                 help="Autograder zip (default: dist/ASSIGNMENT/autograder.zip, built if missing)."),
+    click.option("--dist", type=click.Path(path_type=Path), default=paths.DEFAULT_DIST, show_default=True,
+                 help="Where the distributions are."),
+]
+
+
+def _with_grading_options(func):
+    for option in reversed(grading_options):
+        func = option(func)
+    return func
+
+
+def _options(jobs, device, timeout, test_timeout, memory_mb, regrade=False):
+    from .grader import Options, resolve_device
+    from .sandbox import Limits
+
+    try:
+        device = resolve_device(device)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    limits = Limits(test_timeout=min(test_timeout, timeout), memory_mb=memory_mb)
+    return Options(jobs=jobs, device=device, timeout=timeout, limits=limits, regrade=regrade)
+
+
+@main.command()
+@click.argument("assignment")
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Output folder: grades.csv, summary.json, scores.png and one folder per submission.")
+@click.option("--regrade", is_flag=True, help="Grade again even where a result is already there.")
+@_with_grading_options
+def grade(assignment, submissions, out_dir, regrade, jobs, device, timeout, test_timeout, memory_mb,
+          autograder_zip, dist) -> None:
+    """Grade SUBMISSIONS (.ipynb, .py, export .zip, or folders of them) of ASSIGNMENT into --out."""
+    from . import report
+    from .grader import grade_batch
+    from .progress import Progress
+
+    name = _assignments((assignment,))[0]
+    files = _expand(submissions)
+    ag = _autograder_for(name, autograder_zip, dist)
+    options = _options(jobs, device, timeout, test_timeout, memory_mb, regrade)
+    start = time.monotonic()
+    with Progress(len(files), f"grading {name}") as progress:
+        records = grade_batch(ag, files, out_dir, options, on_result=progress.update, assignment=name)
+    summary = report.write_gradebook(out_dir, records, ag)
+    click.echo(report.summary_table(summary))
+    resumed = sum(1 for r in records if r.get("resumed"))
+    click.echo(f"graded {len(records) - resumed}, kept {resumed} earlier result(s) in "
+               f"{time.monotonic() - start:.1f} s on {options.device} with {options.jobs} job(s)")
+    click.echo(f"gradebook: {out_dir / 'grades.csv'}")
+
+
+@main.command()
+@click.argument("assignment")
+@click.argument("submission", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--hidden/--public-only", default=True, show_default=True, help="Show hidden tests too.")
+@_with_grading_options
+def check(assignment, submission, hidden, jobs, device, timeout, test_timeout, memory_mb, autograder_zip,
+          dist) -> None:
+    """Grade one SUBMISSION and print every test's result, with the counter-example of each failure."""
+    import tempfile
+
+    from .grader import grade_batch
+
+    name = _assignments((assignment,))[0]
+    ag = _autograder_for(name, autograder_zip, dist)
+    options = _options(1, device, timeout, test_timeout, memory_mb, regrade=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        (record,) = grade_batch(ag, [submission], Path(tmp), options, assignment=name)
+    click.echo(f"{submission.name}: {record['status']}"
+               + (f" — {record['detail']}" if record["detail"] else ""))
+    for case in record["cases"]:
+        if case["hidden"] and not hidden:
+            continue
+        mark = click.style("PASS", fg="green") if case["passed"] else click.style("FAIL", fg="red")
+        kind = "hidden" if case["hidden"] else "public"
+        click.echo(f"  {mark} {case['question']:<4} {kind:<6} {case.get('test', case['case'])} ({case['points']:g} pt)")
+        if not case["passed"]:
+            body = case["message"].replace("❌ Test case failed\n", "")
+            click.echo("\n".join("         " + line for line in body.splitlines()))
+    click.echo(f"score: {record['score']:g} / {record['max_score']:g}")
+    for q, score in record["questions"].items():
+        click.echo(f"  {q}: {score:g}")
+
+
+@main.command()
+@click.argument("assignments", nargs=-1)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
+@click.option("--dist", type=click.Path(path_type=Path), default=paths.DEFAULT_DIST, show_default=True)
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+def verify(assignments, jobs, dist, device) -> None:
+    """Prove each assignment's tests: reference full, skeleton zero, mistakes caught, stable grades."""
+    from .verify import verify_assignment
+
+    failed = []
+    for name in _assignments(assignments):
+        ok, table = verify_assignment(name, dist, jobs=jobs, device=device)
+        click.echo(table)
+        if not ok:
+            failed.append(name)
+    if failed:
+        click.echo(click.style(f"verify FAILED for {', '.join(failed)}", fg="red"))
+        sys.exit(1)
+    click.echo(click.style("verify passed", fg="green"))
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=paths.DEFAULT_DIST / "demo",
+              show_default=True, help="Where the samples and gradebooks go.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
+def demo(out_dir: Path, jobs: int) -> None:
+    """Build every assignment, grade its bundled sample submissions and print the gradebooks."""
+    from . import report
+    from .autograder import load
+    from .build import build as build_one
+    from .grader import Options, grade_batch
+    from .samples import write_samples
+
+    for name in _assignments(()):
+        built = build_one(name, paths.DEFAULT_DIST)
+        samples = write_samples(name, built.solution_notebook, built.student_dir / f"{name}.ipynb",
+                                out_dir / name / "submissions")
+        ag = load(built.autograder_zip)
+        graded = out_dir / name / "grades"
+        records = grade_batch(ag, [s.path for s in samples], graded, Options(jobs=jobs, regrade=True),
+                              assignment=name)
+        report.write_gradebook(graded, records, ag)
+        click.echo(f"\n== {name}: {graded / 'grades.csv'}")
+        click.echo((graded / "grades.csv").read_text().rstrip())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""`dl541 verify`: prove an assignment's hidden tests instead of trusting them."""
+
+from __future__ import annotations
+
+import ast
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import mistakes, paths, skeleton
+from .autograder import load
+from .build import build
+from .grader import Options, grade_batch, resolve_device
+from .samples import write_samples
+
+
+@dataclass
+class Row:
+    check: str
+    ok: bool | None  # None: skipped
+    detail: str
+
+
+def verify_assignment(name: str, dist: Path, jobs: int = 2, device: str = "auto") -> tuple[bool, str]:
+    """Run every check on `name`; return (all passed, a printable table)."""
+    rows: list[Row] = []
+    built = build(name, dist)
+    ag = load(built.autograder_zip)
+    with tempfile.TemporaryDirectory(prefix=f"dl541-verify-{name}-") as tmp:
+        tmp_path = Path(tmp)
+        samples = write_samples(name, built.solution_notebook, built.student_dir / f"{name}.ipynb",
+                                tmp_path / "samples")
+        subs = [s.path for s in samples]
+        alternative = paths.AUTOGRADER_DIR / name / "alternative.py"
+        alt_copy = None
+        if alternative.is_file():
+            alt_copy = tmp_path / "samples" / f"{name}-alternative.py"
+            alt_copy.write_text(alternative.read_text())
+            subs.append(alt_copy)
+        known = mistakes.write_all(name, tmp_path / "mistakes")
+        subs += [path for _, path in known.values()]
+
+        first = _by_id(grade_batch(ag, subs, tmp_path / "run1", Options(jobs=jobs), assignment=name))
+        rows += _sample_rows(samples, first, ag.max_score)
+        if alt_copy is not None:
+            rec = first[alt_copy.name]
+            rows.append(Row("independent correct solution gets full marks", _full(rec, ag.max_score),
+                            f"{alt_copy.name}: {rec['score']:g} / {rec['max_score']:g}"
+                            + _failures(rec)))
+        else:
+            rows.append(Row("independent correct solution gets full marks", False,
+                            f"no autograder/{name}/alternative.py"))
+        rows += _mistake_rows(name, known, first)
+
+        second = _by_id(grade_batch(ag, subs, tmp_path / "run2", Options(jobs=1), assignment=name))
+        differ = [sid for sid in first if _comparable(first[sid]) != _comparable(second.get(sid))]
+        rows.append(Row("same grades on a second run, 1 job vs " + str(jobs), not differ,
+                        f"{len(first)} submissions" + (f"; differ: {differ}" if differ else " identical")))
+
+        cuda = resolve_device(device) == "cuda"
+        if cuda:
+            third = _by_id(grade_batch(ag, subs, tmp_path / "run3", Options(jobs=1, device="cuda"),
+                                       assignment=name))
+            differ = [sid for sid in first if _comparable(first[sid]) != _comparable(third.get(sid))]
+            rows.append(Row("same grades on CPU and CUDA", not differ,
+                            f"{len(first)} submissions" + (f"; differ: {differ}" if differ else " identical")))
+        else:
+            rows.append(Row("same grades on CPU and CUDA", None, "skipped: CUDA is not available here"))
+    rows += _leak_rows(name, built.student_dir)
+    ok = all(r.ok is not False for r in rows)
+    return ok, _table(name, ag.max_score, rows)
+
+
+def _by_id(records: list[dict]) -> dict[str, dict]:
+    return {r["submission"]: r for r in records}
+
+
+def _full(record: dict, max_score: float) -> bool:
+    return abs(record["score"] - max_score) < 1e-9 and record["status"] == "ok"
+
+
+def _failures(record: dict) -> str:
+    failed = [f"{c['question']}:{c.get('test', c['case'])}" for c in record["cases"] if not c["passed"]]
+    return f"; failed {failed}" if failed else ""
+
+
+def _sample_rows(samples, records: dict, max_score: float) -> list[Row]:
+    rows = []
+    for sample in samples:
+        rec = records[sample.path.name]
+        score = rec["score"]
+        if sample.expect == "full":
+            ok, want = _full(rec, max_score), "full marks"
+        elif sample.expect == "zero":
+            ok, want = score == 0, "zero"
+        else:
+            ok, want = score < max_score, "less than full marks"
+        detail = f"{score:g} / {max_score:g}, status {rec['status']}"
+        if not ok and sample.expect == "full":
+            detail += _failures(rec)
+        rows.append(Row(f"{sample.path.name} gets {want}", ok, detail))
+    return rows
+
+
+def _mistake_rows(name: str, known: dict, records: dict) -> list[Row]:
+    if not known:
+        return [Row("known-wrong solutions are caught", False, f"no catalogue autograder/{name}/mistakes.py")]
+    rows = []
+    for sid, (mistake, _) in sorted(known.items()):
+        rec = records[sid]
+        caught = [c.get("test", c["case"]) for c in rec["cases"]
+                  if c["question"] == mistake.question and not c["passed"]]
+        rows.append(Row(f"mistake {mistake.id} ({mistake.question}) is caught", bool(caught),
+                        f"by {', '.join(caught)}" if caught else f"NOT caught: {mistake.why}"))
+    count = len(known)
+    rows.append(Row("at least 8 catalogued mistakes", count >= 8, f"{count} mistakes"))
+    return rows
+
+
+def _comparable(record: dict | None):
+    if record is None:
+        return None
+    return (record["status"], record["score"], record["questions"],
+            [(c["question"], c["case"], c["passed"], c["message"]) for c in record["cases"]])
+
+
+def hidden_case_names(name: str) -> list[str]:
+    """Function names of the hidden test cases of `name`."""
+    names = []
+    for path in paths.test_files(name):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and _hidden(node):
+                names.append(node.name)
+    return names
+
+
+def _hidden(node: ast.FunctionDef) -> bool:
+    for deco in node.decorator_list:
+        if isinstance(deco, ast.Call):
+            for kw in deco.keywords:
+                if kw.arg == "hidden" and isinstance(kw.value, ast.Constant) and kw.value.value is True:
+                    return True
+    return False
+
+
+def solution_lines(name: str) -> list[str]:
+    """Distinctive lines of the reference's solution regions (absent from its handout parts)."""
+    reference = (paths.REFERENCE_DIR / f"{name}.py").read_text()
+    handout = {line.strip() for line in skeleton.strip_solutions(reference).splitlines()}
+    lines, inside = [], False
+    for line in reference.splitlines():
+        stripped = line.strip()
+        if stripped == skeleton.BEGIN:
+            inside = True
+        elif stripped == skeleton.END:
+            inside = False
+        elif inside and len(stripped) >= 16 and not stripped.startswith("#") and stripped not in handout:
+            lines.append(stripped)
+    return lines
+
+
+def _leak_rows(name: str, student_dir: Path) -> list[Row]:
+    texts = {p.relative_to(student_dir).as_posix(): p.read_text(errors="replace")
+             for p in student_dir.rglob("*") if p.is_file()}
+    hidden = hidden_case_names(name)
+    leaked_tests = sorted({f"{n} in {f}" for n in hidden for f, t in texts.items() if n in t})
+    solution = solution_lines(name)
+    leaked_code = sorted({f"{line!r} in {f}" for line in solution for f, t in texts.items() if line in t})
+    return [
+        Row("student distribution holds no hidden test", not leaked_tests,
+            f"{len(hidden)} hidden tests checked" + (f"; leaked: {leaked_tests[:5]}" if leaked_tests else "")),
+        Row("student distribution holds no solution code", not leaked_code,
+            f"{len(solution)} solution lines checked" + (f"; leaked: {leaked_code[:5]}" if leaked_code else "")),
+    ]
+
+
+def _table(name: str, max_score: float, rows: list[Row]) -> str:
+    width = max(len(r.check) for r in rows)
+    lines = [f"== verify {name} ({max_score:g} points)"]
+    for row in rows:
+        mark = "skip" if row.ok is None else ("ok" if row.ok else "FAIL")
+        lines.append(f"  {mark:<4}  {row.check:<{width}}  {row.detail}")
+    return "\n".join(lines)
