@@ -31,8 +31,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("assignments", nargs=-1)
-@click.option("--dist", type=click.Path(path_type=Path), default=paths.DEFAULT_DIST, show_default=True,
-              help="Where the distributions go.")
+@click.option(
+    "--dist",
+    type=click.Path(path_type=Path),
+    default=paths.DEFAULT_DIST,
+    show_default=True,
+    help="Where the distributions go.",
+)
 def build(assignments: tuple[str, ...], dist: Path) -> None:
     """Build student notebooks, solution notebooks and Otter autograder zips (all when none named)."""
     from .build import build as build_one
@@ -76,20 +81,56 @@ def _autograder_for(name: str, zip_path: Path | None, dist: Path):
 
 
 grading_options = [
-    click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
-                 help="Submissions graded at once."),
-    click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
-                 help="Device the tests run on."),
-    click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
-                 help="Wall-clock seconds per submission."),
-    click.option("--test-timeout", type=click.FloatRange(min=1), default=60, show_default=True,
-                 help="Wall-clock seconds per test case (and per notebook cell)."),
-    click.option("--memory-mb", type=click.IntRange(min=64), default=4096, show_default=True,
-                 help="Extra memory a submission may allocate."),
-    click.option("--autograder", "autograder_zip", type=click.Path(path_type=Path), default=None,
-                 help="Autograder zip (default: dist/ASSIGNMENT/autograder.zip, built if missing)."),
-    click.option("--dist", type=click.Path(path_type=Path), default=paths.DEFAULT_DIST, show_default=True,
-                 help="Where the distributions are."),
+    click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=os.cpu_count() or 1,
+        show_default=True,
+        help="Submissions graded at once.",
+    ),
+    click.option(
+        "--device",
+        type=click.Choice(["auto", "cpu", "cuda"]),
+        default="auto",
+        show_default=True,
+        help="Device the tests run on.",
+    ),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(min=1),
+        default=600,
+        show_default=True,
+        help="Wall-clock seconds per submission.",
+    ),
+    click.option(
+        "--test-timeout",
+        type=click.FloatRange(min=1),
+        default=60,
+        show_default=True,
+        help="Wall-clock seconds per test case (and per notebook cell).",
+    ),
+    click.option(
+        "--memory-mb",
+        type=click.IntRange(min=64),
+        default=4096,
+        show_default=True,
+        help="Extra memory a submission may allocate.",
+    ),
+    click.option(
+        "--autograder",
+        "autograder_zip",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Autograder zip (default: dist/ASSIGNMENT/autograder.zip, built if missing).",
+    ),
+    click.option(
+        "--dist",
+        type=click.Path(path_type=Path),
+        default=paths.DEFAULT_DIST,
+        show_default=True,
+        help="Where the distributions are.",
+    ),
 ]
 
 
@@ -114,12 +155,28 @@ def _options(jobs, device, timeout, test_timeout, memory_mb, regrade=False):
 @main.command()
 @click.argument("assignment")
 @click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Output folder: grades.csv, summary.json, scores.png and one folder per submission.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output folder: grades.csv, summary.json, scores.png and one folder per submission.",
+)
 @click.option("--regrade", is_flag=True, help="Grade again even where a result is already there.")
 @_with_grading_options
-def grade(assignment, submissions, out_dir, regrade, jobs, device, timeout, test_timeout, memory_mb,
-          autograder_zip, dist) -> None:
+def grade(
+    assignment,
+    submissions,
+    out_dir,
+    regrade,
+    jobs,
+    device,
+    timeout,
+    test_timeout,
+    memory_mb,
+    autograder_zip,
+    dist,
+) -> None:
     """Grade SUBMISSIONS (.ipynb, .py, export .zip, or folders of them) of ASSIGNMENT into --out."""
     from . import report
     from .grader import grade_batch
@@ -135,8 +192,10 @@ def grade(assignment, submissions, out_dir, regrade, jobs, device, timeout, test
     summary = report.write_gradebook(out_dir, records, ag)
     click.echo(report.summary_table(summary))
     resumed = sum(1 for r in records if r.get("resumed"))
-    click.echo(f"graded {len(records) - resumed}, kept {resumed} earlier result(s) in "
-               f"{time.monotonic() - start:.1f} s on {options.device} with {options.jobs} job(s)")
+    click.echo(
+        f"graded {len(records) - resumed}, kept {resumed} earlier result(s) in "
+        f"{time.monotonic() - start:.1f} s on {options.device} with {options.jobs} job(s)"
+    )
     click.echo(f"gradebook: {out_dir / 'grades.csv'}")
 
 
@@ -145,8 +204,9 @@ def grade(assignment, submissions, out_dir, regrade, jobs, device, timeout, test
 @click.argument("submission", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--hidden/--public-only", default=True, show_default=True, help="Show hidden tests too.")
 @_with_grading_options
-def check(assignment, submission, hidden, jobs, device, timeout, test_timeout, memory_mb, autograder_zip,
-          dist) -> None:
+def check(
+    assignment, submission, hidden, jobs, device, timeout, test_timeout, memory_mb, autograder_zip, dist
+) -> None:
     """Grade one SUBMISSION and print every test's result, with the counter-example of each failure."""
     import tempfile
 
@@ -157,14 +217,16 @@ def check(assignment, submission, hidden, jobs, device, timeout, test_timeout, m
     options = _options(1, device, timeout, test_timeout, memory_mb, regrade=True)
     with tempfile.TemporaryDirectory() as tmp:
         (record,) = grade_batch(ag, [submission], Path(tmp), options, assignment=name)
-    click.echo(f"{submission.name}: {record['status']}"
-               + (f" — {record['detail']}" if record["detail"] else ""))
+    click.echo(
+        f"{submission.name}: {record['status']}" + (f" — {record['detail']}" if record["detail"] else "")
+    )
     for case in record["cases"]:
         if case["hidden"] and not hidden:
             continue
         mark = click.style("PASS", fg="green") if case["passed"] else click.style("FAIL", fg="red")
         kind = "hidden" if case["hidden"] else "public"
-        click.echo(f"  {mark} {case['question']:<4} {kind:<6} {case.get('test', case['case'])} ({case['points']:g} pt)")
+        test = case.get("test", case["case"])
+        click.echo(f"  {mark} {case['question']:<4} {kind:<6} {test} ({case['points']:g} pt)")
         if not case["passed"]:
             body = case["message"].replace("❌ Test case failed\n", "")
             click.echo("\n".join("         " + line for line in body.splitlines()))
@@ -195,8 +257,14 @@ def verify(assignments, jobs, dist, device) -> None:
 
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=paths.DEFAULT_DIST / "demo",
-              show_default=True, help="Where the samples and gradebooks go.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=paths.DEFAULT_DIST / "demo",
+    show_default=True,
+    help="Where the samples and gradebooks go.",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
 def demo(out_dir: Path, jobs: int) -> None:
     """Build every assignment, grade its bundled sample submissions and print the gradebooks."""
@@ -208,12 +276,14 @@ def demo(out_dir: Path, jobs: int) -> None:
 
     for name in _assignments(()):
         built = build_one(name, paths.DEFAULT_DIST)
-        samples = write_samples(name, built.solution_notebook, built.student_dir / f"{name}.ipynb",
-                                out_dir / name / "submissions")
+        samples = write_samples(
+            name, built.solution_notebook, built.student_dir / f"{name}.ipynb", out_dir / name / "submissions"
+        )
         ag = load(built.autograder_zip)
         graded = out_dir / name / "grades"
-        records = grade_batch(ag, [s.path for s in samples], graded, Options(jobs=jobs, regrade=True),
-                              assignment=name)
+        records = grade_batch(
+            ag, [s.path for s in samples], graded, Options(jobs=jobs, regrade=True), assignment=name
+        )
         report.write_gradebook(graded, records, ag)
         click.echo(f"\n== {name}: {graded / 'grades.csv'}")
         click.echo((graded / "grades.csv").read_text().rstrip())

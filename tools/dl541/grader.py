@@ -99,7 +99,12 @@ def grade_batch(
         if sid in seen:
             dup_id = f"{sid}#{sum(1 for k in records if k.startswith(sid + '#')) + 2}"
             records[dup_id] = _finish_without_run(
-                ag, dup_id, path, digest, options, "duplicate",
+                ag,
+                dup_id,
+                path,
+                digest,
+                options,
+                "duplicate",
                 f"another submission is already named {sid} ({seen[sid]}); rename one and grade again",
                 out_dir,
             )
@@ -107,8 +112,12 @@ def grade_batch(
             continue
         seen[sid] = path
         previous = None if options.regrade else report.read_record(out_dir, sid)
-        if previous and previous.get("sha256") == digest and previous.get("autograder") == ag.fingerprint \
-                and previous.get("device") == options.device:
+        if (
+            previous
+            and previous.get("sha256") == digest
+            and previous.get("autograder") == ag.fingerprint
+            and previous.get("device") == options.device
+        ):
             previous["resumed"] = True
             records[sid] = previous
             _notify(on_result, previous)
@@ -123,7 +132,9 @@ def grade_batch(
             try:
                 chunks = submission.load(path, assignment)
             except (submission.InvalidSubmission, OSError) as exc:
-                records[sid] = _finish_without_run(ag, sid, path, digest, options, "invalid", str(exc), out_dir)
+                records[sid] = _finish_without_run(
+                    ag, sid, path, digest, options, "invalid", str(exc), out_dir
+                )
                 _notify(on_result, records[sid])
                 continue
             running.append(_start(ctx, ag, sid, path, digest, chunks, options))
@@ -198,7 +209,9 @@ def _stop(job: Job) -> int | None:
 
 def _finish(ag: Autograder, job: Job, options: Options, out_dir: Path) -> dict:
     finished_ok = any(m.get("kind") == "done" for m in job.messages)
-    exitcode = _stop(job) if not finished_ok or job.timed_out else (job.process.join(5) or job.process.exitcode)
+    exitcode = (
+        _stop(job) if not finished_ok or job.timed_out else (job.process.join(5) or job.process.exitcode)
+    )
     output = _read_output(job.scratch, options.limits.output_bytes)
     shutil.rmtree(job.scratch, ignore_errors=True)
     loaded = next((m for m in job.messages if m.get("kind") == "loaded"), None)
@@ -208,7 +221,15 @@ def _finish(ag: Autograder, job: Job, options: Options, out_dir: Path) -> dict:
 
     status, detail = _status(job, finished_ok, exitcode, load_errors, results, fatal, options)
     record = report.make_record(
-        ag, job.sid, job.path, job.sha256, options.device, status, detail, results, load_errors,
+        ag,
+        job.sid,
+        job.path,
+        job.sha256,
+        options.device,
+        status,
+        detail,
+        results,
+        load_errors,
         seconds=time.monotonic() - job.started,
     )
     report.write_submission(out_dir, ag, record, output)
@@ -217,7 +238,9 @@ def _finish(ag: Autograder, job: Job, options: Options, out_dir: Path) -> dict:
 
 def _status(job, finished_ok, exitcode, load_errors, results, fatal, options) -> tuple[str, str]:
     kinds = {e.get("kind") for e in load_errors}
-    memory = "MemoryError" in kinds or any("MemoryError" in (m.get("message") or "") for m in results.values())
+    memory = "MemoryError" in kinds or any(
+        "MemoryError" in (m.get("message") or "") for m in results.values()
+    )
     if job.timed_out:
         return "timeout", f"stopped after {options.timeout:g} s (--timeout); finished tests keep their marks"
     if fatal:
@@ -228,13 +251,19 @@ def _status(job, finished_ok, exitcode, load_errors, results, fatal, options) ->
             if memory or -exitcode == signal.SIGKILL:
                 return "memory" if memory else "crashed", f"the interpreter was killed by {name}"
             return "crashed", f"the interpreter crashed ({name})"
-        return "exited", f"the submission ended the interpreter (exit code {exitcode}) before grading finished"
+        return (
+            "exited",
+            f"the submission ended the interpreter (exit code {exitcode}) before grading finished",
+        )
     if memory:
         return "memory", f"the submission ran out of memory (limit {options.limits.memory_mb} MiB)"
     if "SystemExit" in kinds:
         return "exited", "; ".join(_describe(e) for e in load_errors)
     if "Timeout" in kinds:
         return "timeout", "; ".join(_describe(e) for e in load_errors)
+    slow = [k[1] for k, m in results.items() if "\nTimeout: " in (m.get("message") or "")]
+    if slow:
+        return "timeout", f"test(s) ran past --test-timeout: {', '.join(slow)}"
     if load_errors:
         return "error", "; ".join(_describe(e) for e in load_errors)
     return "ok", ""

@@ -28,8 +28,14 @@ def catalogue(name: str) -> list[Mistake]:
     spec.loader.exec_module(module)
     out = []
     for entry in module.MISTAKES:
-        out.append(Mistake(entry["id"], entry["question"], entry["why"],
-                           tuple((old, new) for old, new in entry["replace"])))
+        out.append(
+            Mistake(
+                entry["id"],
+                entry["question"],
+                entry["why"],
+                tuple((old, new) for old, new in entry["replace"]),
+            )
+        )
     return out
 
 

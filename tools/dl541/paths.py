@@ -46,9 +46,7 @@ def resolve_assignments(names: tuple[str, ...] | list[str]) -> list[str]:
         return available
     unknown = [n for n in names if n not in available]
     if unknown:
-        raise ValueError(
-            f"unknown assignment(s) {', '.join(unknown)}; available: {', '.join(available)}"
-        )
+        raise ValueError(f"unknown assignment(s) {', '.join(unknown)}; available: {', '.join(available)}")
     return list(names)
 
 

@@ -11,8 +11,9 @@ class Progress:
     """Context manager around tqdm that counts submissions that did not grade cleanly."""
 
     def __init__(self, total: int, label: str) -> None:
-        self.bar = tqdm(total=total, desc=label, unit="sub", file=sys.stderr, dynamic_ncols=True,
-                        disable=None)
+        self.bar = tqdm(
+            total=total, desc=label, unit="sub", file=sys.stderr, dynamic_ncols=True, disable=None
+        )
         self.failed = 0
 
     def update(self, record: dict) -> None:

@@ -38,8 +38,16 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def make_record(
-    ag: Autograder, sid: str, path: Path, sha256: str, device: str, status: str, detail: str,
-    results: dict, load_errors: list[dict], seconds: float,
+    ag: Autograder,
+    sid: str,
+    path: Path,
+    sha256: str,
+    device: str,
+    status: str,
+    detail: str,
+    results: dict,
+    load_errors: list[dict],
+    seconds: float,
 ) -> dict:
     """The full grade of one submission, decided from per-case results that the child reported."""
     cases, questions = [], {}
@@ -50,11 +58,17 @@ def make_record(
             got = results.get((tf.name, tc.name))
             passed = bool(got and got.get("passed") is True)
             message = (got or {}).get("message") or f"❌ Test case not run: {status}. {detail}".strip()
-            cases.append({
-                "question": tf.name, "case": tc.name, "test": _test_name(tc),
-                "points": float(tc.points),
-                "hidden": bool(tc.hidden), "passed": passed, "message": str(message),
-            })
+            cases.append(
+                {
+                    "question": tf.name,
+                    "case": tc.name,
+                    "test": _test_name(tc),
+                    "points": float(tc.points),
+                    "hidden": bool(tc.hidden),
+                    "passed": passed,
+                    "message": str(message),
+                }
+            )
             earned += float(tc.points) if passed else 0.0
             passed_all &= passed
         if tf.all_or_nothing:
@@ -90,8 +104,11 @@ def gradescope_results(ag: Autograder, record: dict) -> dict:
         tf_copy = copy.copy(tf)
         tf_copy._score = None
         tf_copy.test_case_results = [
-            TestCaseResult(test_case=tc, message=by_case[(tf.name, tc.name)]["message"],
-                           passed=by_case[(tf.name, tc.name)]["passed"])
+            TestCaseResult(
+                test_case=tc,
+                message=by_case[(tf.name, tc.name)]["message"],
+                passed=by_case[(tf.name, tc.name)]["passed"],
+            )
             for tc in tf.test_cases
         ]
         files.append(tf_copy)
@@ -130,10 +147,15 @@ def gradebook_csv(records: list[dict], questions: list[str]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["submission", "status", "score", "max_score", *questions])
     for rec in sorted(records, key=lambda r: r["submission"]):
-        writer.writerow([
-            rec["submission"], rec["status"], _num(rec["score"]), _num(rec["max_score"]),
-            *(_num(rec["questions"].get(q, 0.0)) for q in questions),
-        ])
+        writer.writerow(
+            [
+                rec["submission"],
+                rec["status"],
+                _num(rec["score"]),
+                _num(rec["max_score"]),
+                *(_num(rec["questions"].get(q, 0.0)) for q in questions),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -147,7 +169,9 @@ def summarize(records: list[dict], ag: Autograder) -> dict:
     for tf in ag.test_files:
         scores = [r["questions"].get(tf.name, 0.0) for r in records]
         failing = Counter(
-            c.get("test", c["case"]) for r in records for c in r["cases"]
+            c.get("test", c["case"])
+            for r in records
+            for c in r["cases"]
             if c["question"] == tf.name and not c["passed"]
         )
         top = failing.most_common(1)
@@ -155,7 +179,8 @@ def summarize(records: list[dict], ag: Autograder) -> dict:
             "max": float(tf.possible),
             "mean": round(sum(scores) / len(scores), 4) if scores else 0.0,
             "full_marks_share": round(sum(s >= tf.possible - 1e-9 for s in scores) / len(scores), 4)
-            if scores else 0.0,
+            if scores
+            else 0.0,
             "most_failed_case": top[0][0] if top else None,
             "most_failed_count": top[0][1] if top else 0,
         }
@@ -176,8 +201,10 @@ def summary_table(summary: dict) -> str:
         fail = f"{q['most_failed_case']} ({q['most_failed_count']}x)" if q["most_failed_case"] else "-"
         lines.append(f"{name:<10}{q['max']:>6g}{q['mean']:>8.2f}{q['full_marks_share']:>7.0%}  {fail}")
     statuses = ", ".join(f"{k}: {v}" for k, v in sorted(summary["statuses"].items()))
-    lines.append(f"{summary['submissions']} submissions, mean {summary['mean_score']:.2f} / "
-                 f"{summary['max_score']:g}; {statuses}")
+    lines.append(
+        f"{summary['submissions']} submissions, mean {summary['mean_score']:.2f} / "
+        f"{summary['max_score']:g}; {statuses}"
+    )
     return "\n".join(lines)
 
 

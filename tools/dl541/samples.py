@@ -40,8 +40,11 @@ def write_samples(name: str, solution_nb: Path, student_nb: Path, out: Path) -> 
         "skeleton.ipynb": student_nb.read_text(),
         "not-a-notebook.ipynb": '{"cells": [ this is not JSON',
     }
-    code_cells = [i for i, c in enumerate(solution["cells"]) if c["cell_type"] == "code" and "def " in
-                  "".join(c["source"])]
+    code_cells = [
+        i
+        for i, c in enumerate(solution["cells"])
+        if c["cell_type"] == "code" and "def " in "".join(c["source"])
+    ]
     broken = json.loads(json.dumps(solution))
     first = broken["cells"][code_cells[0]]
     first["source"] = "".join(first["source"]).replace("def ", "def (", 1)

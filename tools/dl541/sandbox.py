@@ -7,6 +7,7 @@ child ended.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
@@ -51,6 +52,7 @@ def _send(conn: Connection, message: dict) -> None:
 
 def _apply_limits(scratch: str, limits: Limits) -> None:
     os.setsid()  # own process group: the parent kills it whole, grandchildren included
+    _die_with_parent()
     os.chdir(scratch)
     soft_as = limits.memory_mb * 1024 * 1024 + _current_vm_bytes()
     resource.setrlimit(resource.RLIMIT_AS, (soft_as, soft_as))
@@ -64,8 +66,49 @@ def _apply_limits(scratch: str, limits: Limits) -> None:
     os.dup2(out, 1)
     os.dup2(out, 2)
     sys.stdin = open(0, closefd=False)
-    sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")
-    sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")
+    shared = open(1, "w", buffering=1, closefd=False, errors="replace")
+    budget = [limits.output_bytes - 200]
+    sys.stdout = CappedWriter(shared, budget)
+    sys.stderr = CappedWriter(shared, budget)
+
+
+class CappedWriter(io.TextIOBase):
+    """A text stream that keeps the first bytes written to it and silently drops the rest."""
+
+    def __init__(self, target: io.TextIOBase, budget: list[int]) -> None:
+        self._target, self._budget = target, budget  # budget is shared by stdout and stderr
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self._budget[0] > 0:
+            kept = text[: self._budget[0]]
+            self._budget[0] -= len(kept.encode("utf-8", "replace"))
+            try:
+                self._target.write(kept)
+                if self._budget[0] <= 0:
+                    self._target.write("\n[output cut: --output limit reached]\n")
+                self._target.flush()
+            except OSError:
+                self._budget[0] = 0
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def _die_with_parent() -> None:
+    # Linux only: if the grader is killed, its children must not run on (a loop would run forever).
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:
+            os._exit(0)
+    except OSError:
+        pass
 
 
 def _current_vm_bytes() -> int:
@@ -104,8 +147,16 @@ def child_main(
         for tf in test_files:
             for tc in tf.test_cases:
                 passed, message = _run_case(tf, tc, env, limits.test_timeout)
-                _send(conn, {"kind": "case", "question": tf.name, "case": tc.name,
-                             "passed": passed, "message": message})
+                _send(
+                    conn,
+                    {
+                        "kind": "case",
+                        "question": tf.name,
+                        "case": tc.name,
+                        "passed": passed,
+                        "message": message,
+                    },
+                )
         _send(conn, {"kind": "done"})
     except BaseException:  # noqa: BLE001 - report anything, then leave
         try:

@@ -38,9 +38,7 @@ def strip_solutions(source: str, origin: str = "<source>") -> str:
         elif stripped.endswith("# SOLUTION") and not stripped.startswith("#"):
             match = _INLINE.match(line)
             if not match:
-                raise ValueError(
-                    f"{origin}:{number}: '# SOLUTION' needs the form 'name = value  # SOLUTION'"
-                )
+                raise ValueError(f"{origin}:{number}: '# SOLUTION' needs the form 'name = value  # SOLUTION'")
             out.append(f"{match.group('lhs')} ...  # YOUR ANSWER HERE")
         else:
             out.append(line)
@@ -88,4 +86,3 @@ def top_level_segments(source: str) -> dict[str, str]:
                     segments[target.id] = text
     segments["__imports__"] = "\n".join(imports)
     return segments
-

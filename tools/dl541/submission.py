@@ -52,7 +52,8 @@ def _from_zip(label: str, data: bytes, assignment: str | None) -> tuple[str, byt
         raise InvalidSubmission(f"{label}: not a readable zip file") from None
     with zf:
         names = [
-            n for n in zf.namelist()
+            n
+            for n in zf.namelist()
             if not n.startswith("__MACOSX/") and not n.endswith("/") and "/." not in f"/{n}"
         ]
         for suffix in (".ipynb", ".py"):

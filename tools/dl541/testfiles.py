@@ -62,9 +62,7 @@ def public_source(source: str) -> str:
             for n in ast.walk(node)
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
         }
-        used |= {
-            n.attr for node in body for n in ast.walk(node) if isinstance(n, ast.Attribute)
-        }
+        used |= {n.attr for node in body for n in ast.walk(node) if isinstance(n, ast.Attribute)}
         kept = []
         for node in body:
             names = _defined_names(node)

@@ -28,8 +28,9 @@ def verify_assignment(name: str, dist: Path, jobs: int = 2, device: str = "auto"
     ag = load(built.autograder_zip)
     with tempfile.TemporaryDirectory(prefix=f"dl541-verify-{name}-") as tmp:
         tmp_path = Path(tmp)
-        samples = write_samples(name, built.solution_notebook, built.student_dir / f"{name}.ipynb",
-                                tmp_path / "samples")
+        samples = write_samples(
+            name, built.solution_notebook, built.student_dir / f"{name}.ipynb", tmp_path / "samples"
+        )
         subs = [s.path for s in samples]
         alternative = paths.AUTOGRADER_DIR / name / "alternative.py"
         alt_copy = None
@@ -44,26 +45,46 @@ def verify_assignment(name: str, dist: Path, jobs: int = 2, device: str = "auto"
         rows += _sample_rows(samples, first, ag.max_score)
         if alt_copy is not None:
             rec = first[alt_copy.name]
-            rows.append(Row("independent correct solution gets full marks", _full(rec, ag.max_score),
-                            f"{alt_copy.name}: {rec['score']:g} / {rec['max_score']:g}"
-                            + _failures(rec)))
+            rows.append(
+                Row(
+                    "independent correct solution gets full marks",
+                    _full(rec, ag.max_score),
+                    f"{alt_copy.name}: {rec['score']:g} / {rec['max_score']:g}" + _failures(rec),
+                )
+            )
         else:
-            rows.append(Row("independent correct solution gets full marks", False,
-                            f"no autograder/{name}/alternative.py"))
+            rows.append(
+                Row(
+                    "independent correct solution gets full marks",
+                    False,
+                    f"no autograder/{name}/alternative.py",
+                )
+            )
         rows += _mistake_rows(name, known, first)
 
         second = _by_id(grade_batch(ag, subs, tmp_path / "run2", Options(jobs=1), assignment=name))
         differ = [sid for sid in first if _comparable(first[sid]) != _comparable(second.get(sid))]
-        rows.append(Row("same grades on a second run, 1 job vs " + str(jobs), not differ,
-                        f"{len(first)} submissions" + (f"; differ: {differ}" if differ else " identical")))
+        rows.append(
+            Row(
+                "same grades on a second run, 1 job vs " + str(jobs),
+                not differ,
+                f"{len(first)} submissions" + (f"; differ: {differ}" if differ else " identical"),
+            )
+        )
 
         cuda = resolve_device(device) == "cuda"
         if cuda:
-            third = _by_id(grade_batch(ag, subs, tmp_path / "run3", Options(jobs=1, device="cuda"),
-                                       assignment=name))
+            third = _by_id(
+                grade_batch(ag, subs, tmp_path / "run3", Options(jobs=1, device="cuda"), assignment=name)
+            )
             differ = [sid for sid in first if _comparable(first[sid]) != _comparable(third.get(sid))]
-            rows.append(Row("same grades on CPU and CUDA", not differ,
-                            f"{len(first)} submissions" + (f"; differ: {differ}" if differ else " identical")))
+            rows.append(
+                Row(
+                    "same grades on CPU and CUDA",
+                    not differ,
+                    f"{len(first)} submissions" + (f"; differ: {differ}" if differ else " identical"),
+                )
+            )
         else:
             rows.append(Row("same grades on CPU and CUDA", None, "skipped: CUDA is not available here"))
     rows += _leak_rows(name, built.student_dir)
@@ -108,10 +129,18 @@ def _mistake_rows(name: str, known: dict, records: dict) -> list[Row]:
     rows = []
     for sid, (mistake, _) in sorted(known.items()):
         rec = records[sid]
-        caught = [c.get("test", c["case"]) for c in rec["cases"]
-                  if c["question"] == mistake.question and not c["passed"]]
-        rows.append(Row(f"mistake {mistake.id} ({mistake.question}) is caught", bool(caught),
-                        f"by {', '.join(caught)}" if caught else f"NOT caught: {mistake.why}"))
+        caught = [
+            c.get("test", c["case"])
+            for c in rec["cases"]
+            if c["question"] == mistake.question and not c["passed"]
+        ]
+        rows.append(
+            Row(
+                f"mistake {mistake.id} ({mistake.question}) is caught",
+                bool(caught),
+                f"by {', '.join(caught)}" if caught else f"NOT caught: {mistake.why}",
+            )
+        )
     count = len(known)
     rows.append(Row("at least 8 catalogued mistakes", count >= 8, f"{count} mistakes"))
     return rows
@@ -120,8 +149,12 @@ def _mistake_rows(name: str, known: dict, records: dict) -> list[Row]:
 def _comparable(record: dict | None):
     if record is None:
         return None
-    return (record["status"], record["score"], record["questions"],
-            [(c["question"], c["case"], c["passed"], c["message"]) for c in record["cases"]])
+    return (
+        record["status"],
+        record["score"],
+        record["questions"],
+        [(c["question"], c["case"], c["passed"], c["message"]) for c in record["cases"]],
+    )
 
 
 def hidden_case_names(name: str) -> list[str]:
@@ -160,17 +193,27 @@ def solution_lines(name: str) -> list[str]:
 
 
 def _leak_rows(name: str, student_dir: Path) -> list[Row]:
-    texts = {p.relative_to(student_dir).as_posix(): p.read_text(errors="replace")
-             for p in student_dir.rglob("*") if p.is_file()}
+    texts = {
+        p.relative_to(student_dir).as_posix(): p.read_text(errors="replace")
+        for p in student_dir.rglob("*")
+        if p.is_file()
+    }
     hidden = hidden_case_names(name)
     leaked_tests = sorted({f"{n} in {f}" for n in hidden for f, t in texts.items() if n in t})
     solution = solution_lines(name)
     leaked_code = sorted({f"{line!r} in {f}" for line in solution for f, t in texts.items() if line in t})
     return [
-        Row("student distribution holds no hidden test", not leaked_tests,
-            f"{len(hidden)} hidden tests checked" + (f"; leaked: {leaked_tests[:5]}" if leaked_tests else "")),
-        Row("student distribution holds no solution code", not leaked_code,
-            f"{len(solution)} solution lines checked" + (f"; leaked: {leaked_code[:5]}" if leaked_code else "")),
+        Row(
+            "student distribution holds no hidden test",
+            not leaked_tests,
+            f"{len(hidden)} hidden tests checked" + (f"; leaked: {leaked_tests[:5]}" if leaked_tests else ""),
+        ),
+        Row(
+            "student distribution holds no solution code",
+            not leaked_code,
+            f"{len(solution)} solution lines checked"
+            + (f"; leaked: {leaked_code[:5]}" if leaked_code else ""),
+        ),
     ]
 
 

@@ -1,0 +1,188 @@
+"""`dl541 grade` and `dl541 check` end to end, with broken and hostile submissions."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dl541 import paths
+from dl541.cli import main
+from dl541.grader import Options, grade_batch
+from dl541.sandbox import Limits
+
+REFERENCE = (paths.REFERENCE_DIR / "depth.py").read_text()
+
+
+def _rows(out: Path) -> dict[str, dict]:
+    with open(out / "grades.csv") as f:
+        return {row["submission"]: row for row in csv.DictReader(f)}
+
+
+def _grade(args: list[str]) -> str:
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_grade_samples_of_every_kind(depth_build, depth_samples, tmp_path):
+    out = tmp_path / "out"
+    files = [str(p) for p in depth_samples.values()]
+    output = _grade(["grade", "depth", *files, "--out", str(out), "--jobs", "2",
+                     "--autograder", str(depth_build.autograder_zip)])
+    rows = _rows(out)
+    assert list(next(iter(rows.values())).keys()) == [
+        "submission", "status", "score", "max_score", "q1", "q2", "q3", "q4", "q5"]
+    for kind in ("reference.ipynb", "reference.py", "reference-export.zip"):
+        assert rows[f"depth-{kind}"]["score"] == "19", kind
+        assert rows[f"depth-{kind}"]["status"] == "ok"
+    assert rows["depth-skeleton.ipynb"]["score"] == "0"
+    assert rows["depth-not-a-notebook.ipynb"]["status"] == "invalid"
+    assert rows["depth-syntax-error.ipynb"]["status"] == "error"
+    assert 0 < float(rows["depth-syntax-error.ipynb"]["score"]) < 19
+    assert rows["depth-raises.ipynb"]["status"] == "error"
+    assert rows["depth-missing-name.py"]["q5"] == "0" and rows["depth-missing-name.py"]["q1"] == "3"
+    results = json.loads((out / "depth-reference.ipynb" / "results.json").read_text())
+    assert results["score"] == 19
+    assert {t["visibility"] for t in results["tests"] if t["name"].startswith("q")} == {"after_due_date"}
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["submissions"] == len(files) and summary["statuses"]["ok"] >= 4
+    assert (out / "scores.png").stat().st_size > 1000
+    assert "most frequent failing case" in output
+
+
+def test_check_prints_each_test_and_counterexample(depth_build, tmp_path):
+    wrong = tmp_path / "depth.py"
+    wrong.write_text(REFERENCE.replace("return 1 + int(changes.sum())", "return int(changes.sum()) or 1"))
+    output = _grade(["check", "depth", str(wrong), "--autograder", str(depth_build.autograder_zip)])
+    assert "FAIL q4" in output and "PASS q1" in output
+    assert "matches_an_independent_count" in output
+    assert "Failing test case" in output or "Falsifying" in output  # hypothesis's shrunk example
+    assert "score: 17 / 19" in output
+
+
+HOSTILE = {
+    "loops-at-load": "while True:\n    pass\n",
+    "exits-cleanly": "import sys\nsys.exit(0)\n",
+    "os-exit-in-test": "import os\n\ndef sawtooth_mlp(depth):\n    os._exit(3)\n",
+    "segfaults": "import ctypes\nctypes.string_at(0)\n",
+    "floods-output": "for _ in range(200000):\n    print('spam' * 50)\n",
+    "allocates": "hog = bytearray(64 * 1024**3)\n",
+    "ignores-alarm": (
+        "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n\n"
+        "def sawtooth_mlp(depth):\n    while True:\n        pass\n"
+    ),
+    "slow-test": "def sawtooth_mlp(depth):\n    import time\n    time.sleep(30)\n",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_records(depth_ag, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    paths_ = []
+    for name, code in HOSTILE.items():
+        path = folder / f"{name}.py"
+        path.write_text(REFERENCE + "\n\n" + code)
+        paths_.append(path)
+    options = Options(jobs=2, timeout=25, limits=Limits(test_timeout=4, memory_mb=1024,
+                                                       output_bytes=100_000))
+    out = folder / "out"
+    records = grade_batch(depth_ag, paths_, out, options, assignment="depth")
+    return {r["submission"].removesuffix(".py"): r for r in records}, out
+
+
+@pytest.mark.parametrize(
+    "name, status, score",
+    [
+        ("loops-at-load", "timeout", 19),       # the cell is stopped; what it defined before still counts
+        ("exits-cleanly", "exited", 19),
+        ("os-exit-in-test", "exited", 15),      # q1..q4 finished before q5 killed the interpreter
+        ("segfaults", "crashed", 0),
+        ("floods-output", "ok", 19),
+        ("allocates", "memory", 19),
+        ("ignores-alarm", "timeout", 15),       # the whole-submission limit stops it
+        ("slow-test", "timeout", 15),           # one test past --test-timeout fails, the rest count
+    ],
+)
+def test_hostile_submission_gets_clear_status_and_finished_marks(hostile_records, name, status, score):
+    records, _ = hostile_records
+    record = records[name]
+    assert record["status"] == status, record["detail"]
+    assert record["score"] == score, [c["case"] for c in record["cases"] if not c["passed"]]
+    assert record["detail"] or status == "ok"
+
+
+def test_output_is_capped(hostile_records):
+    _, out = hostile_records
+    assert (out / "floods-output.py" / "output.txt").stat().st_size <= 100_000
+
+
+def test_resume_grades_only_what_is_missing(depth_ag, depth_samples, tmp_path):
+    files = [depth_samples["reference.py"], depth_samples["skeleton.ipynb"], depth_samples["raises.ipynb"]]
+    out = tmp_path / "out"
+    first = grade_batch(depth_ag, files, out, Options(jobs=2), assignment="depth")
+    assert not any(r.get("resumed") for r in first)
+    (out / "depth-skeleton.ipynb" / "grade.json").unlink()
+    second = grade_batch(depth_ag, files, out, Options(jobs=1), assignment="depth")
+    resumed = sorted(r["submission"] for r in second if r.get("resumed"))
+    assert resumed == ["depth-raises.ipynb", "depth-reference.py"]
+    key = lambda rs: sorted((r["submission"], r["score"], r["questions"]["q3"]) for r in rs)  # noqa: E731
+    assert key(first) == key(second)
+    third = grade_batch(depth_ag, files, out, Options(jobs=1, regrade=True), assignment="depth")
+    assert not any(r.get("resumed") for r in third)
+
+
+def test_killed_batch_resumes_to_the_same_gradebook(depth_build, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for i in range(4):
+        (subs / f"s{i}.py").write_text(REFERENCE + f"\nimport time\ntime.sleep({1.5 if i else 0})\n")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "dl541.cli", "grade", "depth", str(subs), "--out", str(out),
+           "--jobs", "1", "--autograder", str(depth_build.autograder_zip)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list(out.glob("*/grade.json")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = {p.parent.name for p in out.glob("*/grade.json")}
+    assert 1 <= len(done_before) < 4
+    assert not (out / "grades.csv").exists()
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert f"kept {len(done_before)} earlier result(s)" in result.stdout
+    rows = _rows(out)
+    assert sorted(rows) == [f"s{i}.py" for i in range(4)]
+    assert {r["score"] for r in rows.values()} == {"19"}
+
+
+def test_duplicate_names_and_bad_files_do_not_stop_the_batch(depth_ag, depth_samples, tmp_path):
+    other = tmp_path / "again"
+    other.mkdir()
+    dup = other / "depth-reference.py"
+    dup.write_text(REFERENCE)
+    txt = tmp_path / "notes.txt"
+    txt.write_text("not code")
+    records = grade_batch(depth_ag, [depth_samples["reference.py"], dup, txt], tmp_path / "out",
+                          Options(jobs=2), assignment="depth")
+    by_status = {r["status"]: r for r in records}
+    assert set(by_status) == {"ok", "duplicate", "invalid"}
+    assert by_status["duplicate"]["score"] == 0 and "rename" in by_status["duplicate"]["detail"]
+    assert ".txt" in by_status["invalid"]["detail"]
+
+
+def test_cli_rejects_bad_arguments(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["grade", "nope", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "unknown assignment" in result.output
+    result = runner.invoke(main, ["grade", "depth", str(tmp_path / "missing.py"), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "does not exist" in result.output

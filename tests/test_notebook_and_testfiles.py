@@ -1,0 +1,96 @@
+import json
+
+import pytest
+
+from dl541 import build, notebook, paths, testfiles
+
+SOURCE = """# %% [markdown]
+# # Title ({points:total} points)
+# %% [reference] __imports__ f
+# %% [check] q1
+# %% [demo]
+print("plot")
+# %%
+x = 1
+"""
+REFERENCE = """import math
+
+
+def f():
+    # BEGIN SOLUTION
+    return math.pi
+    # END SOLUTION
+"""
+
+
+def test_build_notebooks_layout():
+    student, solution = notebook.build_notebooks("demo", SOURCE, REFERENCE, {"q1": 2.0, "q2": 3.0})
+    kinds = [c.cell_type for c in student.cells]
+    assert kinds[0] == "markdown" and "(5 points)" in student.cells[0].source
+    assert 'grader = otter.Notebook("demo.ipynb")' in student.cells[1].source
+    ref = student.cells[2].source
+    assert "import math" in ref and "return math.pi" not in ref and "YOUR CODE HERE" in ref
+    assert "return math.pi" in solution.cells[2].source
+    assert student.cells[3].source == 'grader.check("q1")'
+    assert student.cells[4].metadata["tags"] == [notebook.DEMO_TAG]
+    assert student.cells[-1].source.startswith("grader.export(")
+    assert len({c["id"] for c in student.cells}) == len(student.cells)
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("# %% [nope]\n", "unknown cell kind"),
+        ("stray\n# %%\n", "before the first"),
+        ("# %% [reference] g\n", "names \\['g'\\]"),
+        ("# %% [check] q9\n", "needs one question"),
+        ("# %% [markdown]\n# {points:q7}\n", "names no question"),
+    ],
+)
+def test_bad_sources_are_rejected(source, message):
+    with pytest.raises(ValueError, match=message):
+        notebook.build_notebooks("demo", source, REFERENCE, {"q1": 1.0})
+
+
+TEST_FILE = '''from otter.test_files import test_case
+
+OK_FORMAT = False
+name = "q1"
+points = None
+
+
+def _shared():
+    return 1
+
+
+def _secret_oracle():
+    return 2
+
+
+@test_case(points=1, hidden=False)
+def public_one(f):
+    assert _shared() == 1
+
+
+@test_case(points=2, hidden=True)
+def hidden_two(f):
+    assert _secret_oracle() == 2
+'''
+
+
+def test_public_source_keeps_public_cases_and_their_helpers_only(tmp_path):
+    public = testfiles.public_source(TEST_FILE)
+    assert "public_one" in public and "_shared" in public
+    assert "hidden_two" not in public and "_secret_oracle" not in public
+    path = tmp_path / "q1.py"
+    path.write_text(public)
+    assert testfiles.cases(path) == [testfiles.CaseInfo("q1 - 1", 1.0, False)]
+
+
+@pytest.mark.parametrize("name", paths.available_assignments())
+def test_committed_student_notebook_is_fresh(name):
+    student, _, _ = build.render_notebooks(name)
+    committed = build.committed_notebook(name)
+    assert committed.is_file(), f"{committed} is missing: run `dl541 build {name}`"
+    assert committed.read_text() == student, f"{committed} is stale: run `dl541 build {name}`"
+    json.loads(student)

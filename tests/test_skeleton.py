@@ -1,0 +1,63 @@
+import ast
+
+import pytest
+
+from dl541 import paths, skeleton
+
+REFERENCE = '''import torch
+
+
+def f(x):
+    """Doc."""
+    # BEGIN SOLUTION
+    y = x + 1
+    return y
+    # END SOLUTION
+
+
+answer = "increase"  # SOLUTION
+'''
+
+
+def test_block_becomes_placeholder_and_keeps_handout():
+    out = skeleton.strip_solutions(REFERENCE)
+    assert "y = x + 1" not in out and "return y" not in out
+    assert '"""Doc."""' in out and "def f(x):" in out
+    assert "    ...  # YOUR CODE HERE" in out
+    assert 'answer = ...  # YOUR ANSWER HERE' in out
+    ast.parse(out)
+
+
+def test_solution_view_drops_only_markers():
+    out = skeleton.without_markers(REFERENCE)
+    assert "BEGIN SOLUTION" not in out and "# SOLUTION" not in out
+    assert "return y" in out and 'answer = "increase"' in out
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("# BEGIN SOLUTION\nx = 1\n", "never closed"),
+        ("x = 1\n# END SOLUTION\n", "without a"),
+        ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION\n", "nested"),
+        ("def f(x):  # SOLUTION\n    pass\n", "needs the form"),
+    ],
+)
+def test_bad_markers_are_reported_with_line(bad, message):
+    with pytest.raises(ValueError, match=message):
+        skeleton.strip_solutions(bad, origin="ref.py")
+
+
+def test_segments_include_closing_marker_and_imports():
+    segments = skeleton.top_level_segments(REFERENCE)
+    assert segments["__imports__"] == "import torch"
+    assert segments["f"].rstrip().endswith("# END SOLUTION")
+    assert segments["answer"].endswith("# SOLUTION")
+
+
+def test_every_reference_strips_to_a_parsing_skeleton_without_solution_lines():
+    for name in paths.available_assignments():
+        source = (paths.REFERENCE_DIR / f"{name}.py").read_text()
+        stripped = skeleton.strip_solutions(source, name)
+        ast.parse(stripped)
+        assert stripped.count("YOUR CODE HERE") + stripped.count("YOUR ANSWER HERE") >= 1, name
