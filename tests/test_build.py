@@ -39,10 +39,12 @@ def test_student_distribution_has_public_tests_only(depth_build):
 def test_otter_own_runner_grades_solution_full_and_skeleton_zero(depth_build, tmp_path, which, expected):
     from otter.run import main as otter_run
 
-    notebook = (depth_build.solution_notebook if which == "solution"
-                else depth_build.student_dir / "depth.ipynb")
-    results = otter_run(str(notebook), autograder=str(depth_build.autograder_zip),
-                        output_dir=str(tmp_path), no_logo=True)
+    notebook = (
+        depth_build.solution_notebook if which == "solution" else depth_build.student_dir / "depth.ipynb"
+    )
+    results = otter_run(
+        str(notebook), autograder=str(depth_build.autograder_zip), output_dir=str(tmp_path), no_logo=True
+    )
     assert results.possible == 19
     assert results.total == pytest.approx(expected * results.possible)
     gradescope = json.loads((tmp_path / "results.json").read_text())

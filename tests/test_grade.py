@@ -36,11 +36,31 @@ def _grade(args: list[str]) -> str:
 def test_grade_samples_of_every_kind(depth_build, depth_samples, tmp_path):
     out = tmp_path / "out"
     files = [str(p) for p in depth_samples.values()]
-    output = _grade(["grade", "depth", *files, "--out", str(out), "--jobs", "2",
-                     "--autograder", str(depth_build.autograder_zip)])
+    output = _grade(
+        [
+            "grade",
+            "depth",
+            *files,
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--autograder",
+            str(depth_build.autograder_zip),
+        ]
+    )
     rows = _rows(out)
     assert list(next(iter(rows.values())).keys()) == [
-        "submission", "status", "score", "max_score", "q1", "q2", "q3", "q4", "q5"]
+        "submission",
+        "status",
+        "score",
+        "max_score",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "q5",
+    ]
     for kind in ("reference.ipynb", "reference.py", "reference-export.zip"):
         assert rows[f"depth-{kind}"]["score"] == "19", kind
         assert rows[f"depth-{kind}"]["status"] == "ok"
@@ -73,13 +93,10 @@ HOSTILE = {
     "loops-at-load": "while True:\n    pass\n",
     "exits-cleanly": "import sys\nsys.exit(0)\n",
     "os-exit-in-test": "import os\n\ndef sawtooth_mlp(depth):\n    os._exit(3)\n",
-    "segfaults": "import ctypes\nctypes.string_at(0)\n",
+    "segfaults": "import faulthandler\nfaulthandler._read_null()\n",
     "floods-output": "for _ in range(200000):\n    print('spam' * 50)\n",
     "allocates": "hog = bytearray(64 * 1024**3)\n",
-    "ignores-alarm": (
-        "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n\n"
-        "def sawtooth_mlp(depth):\n    while True:\n        pass\n"
-    ),
+    "loops-in-test": "def sawtooth_mlp(depth):\n    while True:\n        pass\n",
     "slow-test": "def sawtooth_mlp(depth):\n    import time\n    time.sleep(30)\n",
 }
 
@@ -92,8 +109,7 @@ def hostile_records(depth_ag, tmp_path_factory):
         path = folder / f"{name}.py"
         path.write_text(REFERENCE + "\n\n" + code)
         paths_.append(path)
-    options = Options(jobs=2, timeout=25, limits=Limits(test_timeout=4, memory_mb=1024,
-                                                       output_bytes=100_000))
+    options = Options(jobs=2, timeout=40, limits=Limits(test_timeout=3, memory_mb=1024, output_bytes=100_000))
     out = folder / "out"
     records = grade_batch(depth_ag, paths_, out, options, assignment="depth")
     return {r["submission"].removesuffix(".py"): r for r in records}, out
@@ -102,14 +118,14 @@ def hostile_records(depth_ag, tmp_path_factory):
 @pytest.mark.parametrize(
     "name, status, score",
     [
-        ("loops-at-load", "timeout", 19),       # the cell is stopped; what it defined before still counts
+        ("loops-at-load", "timeout", 19),  # the cell is stopped; what it defined before still counts
         ("exits-cleanly", "exited", 19),
-        ("os-exit-in-test", "exited", 15),      # q1..q4 finished before q5 killed the interpreter
-        ("segfaults", "crashed", 0),
+        ("os-exit-in-test", "exited", 15),  # q1..q4 finished before q5 killed the interpreter
+        ("segfaults", "crashed", 19),  # the crashing line is skipped, the rest is graded
         ("floods-output", "ok", 19),
         ("allocates", "memory", 19),
-        ("ignores-alarm", "timeout", 15),       # the whole-submission limit stops it
-        ("slow-test", "timeout", 15),           # one test past --test-timeout fails, the rest count
+        ("loops-in-test", "timeout", 15),  # each q5 test is stopped; grading resumes after it
+        ("slow-test", "timeout", 15),  # one test past --test-timeout fails, the rest count
     ],
 )
 def test_hostile_submission_gets_clear_status_and_finished_marks(hostile_records, name, status, score):
@@ -146,8 +162,20 @@ def test_killed_batch_resumes_to_the_same_gradebook(depth_build, tmp_path):
     for i in range(4):
         (subs / f"s{i}.py").write_text(REFERENCE + f"\nimport time\ntime.sleep({1.5 if i else 0})\n")
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "dl541.cli", "grade", "depth", str(subs), "--out", str(out),
-           "--jobs", "1", "--autograder", str(depth_build.autograder_zip)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "dl541.cli",
+        "grade",
+        "depth",
+        str(subs),
+        "--out",
+        str(out),
+        "--jobs",
+        "1",
+        "--autograder",
+        str(depth_build.autograder_zip),
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
     while not list(out.glob("*/grade.json")) and time.monotonic() < deadline:
@@ -172,8 +200,13 @@ def test_duplicate_names_and_bad_files_do_not_stop_the_batch(depth_ag, depth_sam
     dup.write_text(REFERENCE)
     txt = tmp_path / "notes.txt"
     txt.write_text("not code")
-    records = grade_batch(depth_ag, [depth_samples["reference.py"], dup, txt], tmp_path / "out",
-                          Options(jobs=2), assignment="depth")
+    records = grade_batch(
+        depth_ag,
+        [depth_samples["reference.py"], dup, txt],
+        tmp_path / "out",
+        Options(jobs=2),
+        assignment="depth",
+    )
     by_status = {r["status"]: r for r in records}
     assert set(by_status) == {"ok", "duplicate", "invalid"}
     assert by_status["duplicate"]["score"] == 0 and "rename" in by_status["duplicate"]["detail"]

@@ -52,7 +52,7 @@ def test_bad_sources_are_rejected(source, message):
         notebook.build_notebooks("demo", source, REFERENCE, {"q1": 1.0})
 
 
-TEST_FILE = '''from otter.test_files import test_case
+TEST_FILE = """from otter.test_files import test_case
 
 OK_FORMAT = False
 name = "q1"
@@ -75,7 +75,7 @@ def public_one(f):
 @test_case(points=2, hidden=True)
 def hidden_two(f):
     assert _secret_oracle() == 2
-'''
+"""
 
 
 def test_public_source_keeps_public_cases_and_their_helpers_only(tmp_path):

@@ -24,7 +24,7 @@ def test_block_becomes_placeholder_and_keeps_handout():
     assert "y = x + 1" not in out and "return y" not in out
     assert '"""Doc."""' in out and "def f(x):" in out
     assert "    ...  # YOUR CODE HERE" in out
-    assert 'answer = ...  # YOUR ANSWER HERE' in out
+    assert "answer = ...  # YOUR ANSWER HERE" in out
     ast.parse(out)
 
 

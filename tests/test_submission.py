@@ -17,13 +17,15 @@ def _code(src, tags=None):
 
 def test_notebook_cells_without_otter_magics_and_demos(tmp_path):
     path = tmp_path / "a.ipynb"
-    path.write_text(_nb(
-        _code("import otter\ngrader = otter.Notebook('a.ipynb')"),
-        _code(["%matplotlib inline\n", "x = 1\n"]),
-        {"cell_type": "markdown", "source": "# hi", "metadata": {}},
-        _code("plot()", tags=[DEMO_TAG]),
-        _code("grader.check('q1')\ny = x + 1"),
-    ))
+    path.write_text(
+        _nb(
+            _code("import otter\ngrader = otter.Notebook('a.ipynb')"),
+            _code(["%matplotlib inline\n", "x = 1\n"]),
+            {"cell_type": "markdown", "source": "# hi", "metadata": {}},
+            _code("plot()", tags=[DEMO_TAG]),
+            _code("grader.check('q1')\ny = x + 1"),
+        )
+    )
     chunks = submission.load(path)
     assert [c.label for c in chunks] == ["cell 2", "cell 5"]
     assert "# (removed for grading) %matplotlib inline" in chunks[0].source
@@ -39,7 +41,11 @@ def test_syntax_error_cell_is_kept_to_be_reported(tmp_path):
 def test_py_and_zip(tmp_path):
     py = tmp_path / "s.py"
     py.write_text("x = 1\n")
-    assert submission.load(py) == [submission.Chunk("script", "x = 1\n")]
+    assert submission.load(py) == [submission.Chunk("script line 1", "x = 1\n")]
+    py.write_text("@dec\ndef f():\n    pass\n\n\na = 1; b = 2\n")
+    assert [c.label for c in submission.load(py)] == ["script line 1", "script line 6"]
+    py.write_text("def (:\n")
+    assert submission.load(py) == [submission.Chunk("script", "def (:\n")]
     zpath = tmp_path / "export.zip"
     with zipfile.ZipFile(zpath, "w") as zf:
         zf.writestr("depth.ipynb", _nb(_code("x = 2")))

@@ -1,16 +1,19 @@
-"""Grade many submissions against one autograder zip: one forked, limited child per submission.
+"""Grade many submissions against one autograder zip: forked, confined children per submission.
 
 The parent has imported torch and parsed the tests once; each child is a fork of it, so a
-submission starts in milliseconds. The parent alone writes results, from what the children
-report over pipes and from how they ended.
+submission starts in milliseconds. The parent alone keeps time and writes results: a child
+that runs a cell or test past `--test-timeout`, or dies inside one, is killed and replaced by
+a new child that resumes after that item, until the submission's `--timeout` is spent.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import multiprocessing
 import os
+import secrets
 import shutil
 import signal
 import tempfile
@@ -23,9 +26,13 @@ from pathlib import Path
 
 from . import report, submission
 from .autograder import Autograder
-from .sandbox import MAX_MESSAGE, Limits, child_main
+from .guard import Guard
+from .sandbox import MAX_MESSAGE, Limits, Plan, child_main, preload, sign
 
-STATUSES = ("ok", "error", "invalid", "duplicate", "timeout", "memory", "crashed", "exited")
+STATUSES = ("ok", "error", "invalid", "duplicate", "timeout", "memory", "crashed", "exited", "tampered")
+#: When several things went wrong, the status names the most serious.
+_PRECEDENCE = ("tampered", "timeout", "memory", "crashed", "exited", "error")
+MAX_ATTEMPTS = 8
 
 
 @dataclass
@@ -41,17 +48,30 @@ class Options:
 
 @dataclass
 class Job:
+    """One submission being graded, across however many child attempts it takes."""
+
     sid: str
     path: Path
     sha256: str
+    chunks: list
+    scratch: str
     started: float
     deadline: float
-    process: multiprocessing.process.BaseProcess
-    conn: multiprocessing.connection.Connection
-    scratch: str
-    messages: list[dict] = field(default_factory=list)
-    done: bool = False
-    timed_out: bool = False
+    plan: Plan = field(default_factory=Plan)
+    cells: dict[int, dict | None] = field(default_factory=dict)
+    cases: dict[tuple[str, str], dict] = field(default_factory=dict)
+    events: list[tuple[str, str]] = field(default_factory=list)
+    confinement: dict = field(default_factory=dict)
+    attempts: int = 0
+    finished: bool = False
+    # the attempt in flight
+    process: multiprocessing.process.BaseProcess | None = None
+    conn: multiprocessing.connection.Connection | None = None
+    key: bytes = b""
+    seq: int = 0
+    current: tuple | None = None
+    current_since: float = 0.0
+    attempt_done: bool = False
 
 
 def submission_id(path: Path) -> str:
@@ -88,27 +108,23 @@ def grade_batch(
     assignment: str | None = None,
 ) -> list[dict]:
     """Grade every path into `out_dir` (skipping ones already graded unless regrade); return records."""
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     records: dict[str, dict] = {}
     queue: deque[tuple[str, Path, str]] = deque()
     seen: dict[str, Path] = {}
-    for path in paths:
-        path = Path(path)
-        sid = submission_id(path)
-        digest = sha256_of(path)
+
+    def finish(record: dict) -> None:
+        records[record["submission"]] = record
+        if on_result is not None:
+            on_result(record)
+
+    for path in map(Path, paths):
+        sid, digest = submission_id(path), sha256_of(path)
         if sid in seen:
             dup_id = f"{sid}#{sum(1 for k in records if k.startswith(sid + '#')) + 2}"
-            records[dup_id] = _finish_without_run(
-                ag,
-                dup_id,
-                path,
-                digest,
-                options,
-                "duplicate",
-                f"another submission is already named {sid} ({seen[sid]}); rename one and grade again",
-                out_dir,
-            )
-            _notify(on_result, records[dup_id])
+            detail = f"another submission is already named {sid} ({seen[sid]}); rename one and grade again"
+            finish(_without_run(ag, dup_id, path, digest, options, "duplicate", detail, out_dir))
             continue
         seen[sid] = path
         previous = None if options.regrade else report.read_record(out_dir, sid)
@@ -118,108 +134,223 @@ def grade_batch(
             and previous.get("autograder") == ag.fingerprint
             and previous.get("device") == options.device
         ):
-            previous["resumed"] = True
-            records[sid] = previous
-            _notify(on_result, previous)
+            finish(dict(previous, resumed=True))
             continue
         queue.append((sid, path, digest))
 
-    running: list[Job] = []
     ctx = multiprocessing.get_context("fork")
+    preload()
+    guard = Guard()
+    guard.snapshot()  # once, here; every forked child checks its copy against it
+    running: list[Job] = []
     while queue or running:
         while queue and len(running) < max(1, options.jobs):
             sid, path, digest = queue.popleft()
             try:
                 chunks = submission.load(path, assignment)
             except (submission.InvalidSubmission, OSError) as exc:
-                records[sid] = _finish_without_run(
-                    ag, sid, path, digest, options, "invalid", str(exc), out_dir
-                )
-                _notify(on_result, records[sid])
+                finish(_without_run(ag, sid, path, digest, options, "invalid", str(exc), out_dir))
                 continue
-            running.append(_start(ctx, ag, sid, path, digest, chunks, options))
+            now = time.monotonic()
+            job = Job(
+                sid, path, digest, chunks, tempfile.mkdtemp(prefix="dl541-sub-"), now, now + options.timeout
+            )
+            _start_attempt(ctx, ag, job, options, guard)
+            running.append(job)
         if not running:
             continue
-        now = time.monotonic()
-        wait_for = max(0.0, min(job.deadline for job in running) - now)
-        ready = wait([job.conn for job in running] + [job.process.sentinel for job in running], wait_for)
+        wake = min(_next_deadline(job, options) for job in running)
+        handles = [h for job in running for h in (job.conn, job.process.sentinel)]
+        ready = wait(handles, max(0.0, wake - time.monotonic()))
         for job in list(running):
             if job.conn in ready or job.process.sentinel in ready:
                 _drain(job)
-            if not job.done and not job.process.is_alive():
-                _drain(job)
-                job.done = True
-            if not job.done and time.monotonic() >= job.deadline:
-                job.timed_out = job.done = True
-            if job.done:
+            _advance(ctx, ag, job, options, guard)
+            if job.finished:
                 running.remove(job)
-                records[job.sid] = _finish(ag, job, options, out_dir)
-                _notify(on_result, records[job.sid])
+                finish(_finish(ag, job, options, out_dir))
     return list(records.values())
 
 
-def _notify(callback: Callable[[dict], None] | None, record: dict) -> None:
-    if callback is not None:
-        callback(record)
+def _next_deadline(job: Job, options: Options) -> float:
+    if job.current is not None:
+        return min(job.deadline, job.current_since + options.limits.test_timeout)
+    return job.deadline
 
 
-def _start(ctx, ag: Autograder, sid, path, digest, chunks, options: Options) -> Job:
-    scratch = tempfile.mkdtemp(prefix="dl541-sub-")
+def _start_attempt(ctx, ag: Autograder, job: Job, options: Options, guard: Guard) -> None:
+    job.attempts += 1
+    job.key, job.seq, job.current, job.attempt_done = secrets.token_bytes(32), 0, None, False
     receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(
+    job.process = ctx.Process(
         target=child_main,
-        args=(sender, chunks, ag.test_files, scratch, options.device, options.limits),
+        args=(
+            sender,
+            job.key,
+            job.chunks,
+            ag.test_files,
+            job.plan,
+            guard,
+            job.scratch,
+            str(ag.root),
+            options.device,
+            options.limits,
+        ),
         daemon=True,
     )
-    started = time.monotonic()
-    process.start()
+    job.process.start()
     sender.close()
-    return Job(sid, path, digest, started, started + options.timeout, process, receiver, scratch)
+    job.conn = receiver
+    job.current_since = time.monotonic()
 
 
 def _drain(job: Job) -> None:
     try:
         while job.conn.poll():
-            data = job.conn.recv_bytes(MAX_MESSAGE)
-            try:
-                message = json.loads(data)
-            except ValueError:
-                continue  # garbled bytes are not results
-            if isinstance(message, dict):
-                job.messages.append(message)
-                if message.get("kind") in ("done", "fatal"):
-                    job.done = True
-    except (EOFError, OSError):
-        job.done = True
+            frame = job.conn.recv_bytes(MAX_MESSAGE)
+            _accept(job, frame)
+    except EOFError:
+        job.attempt_done = True
+    except OSError:  # a frame of impossible length: something other than the grader wrote it
+        job.events.append(("tampered", "the grading channel received bytes the grader did not send"))
+        job.attempt_done = job.finished = True
+
+
+def _accept(job: Job, frame: bytes) -> None:
+    try:
+        outer = json.loads(frame)
+        payload = outer["body"].encode()
+        genuine = outer["seq"] == job.seq and hmac.compare_digest(
+            outer["mac"], sign(job.key, job.seq, payload)
+        )
+        message = json.loads(payload) if genuine else None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        genuine, message = False, None
+    if not genuine or not isinstance(message, dict):
+        job.events.append(("tampered", "a message on the grading channel was forged"))
+        job.attempt_done = job.finished = True
+        return
+    job.seq += 1
+    kind = message.get("kind")
+    now = time.monotonic()
+    if kind == "ready":
+        job.confinement = {"seccomp": bool(message.get("seccomp")), "landlock": bool(message.get("landlock"))}
+    elif kind == "begin":
+        job.current = (
+            ("cell", message["cell"])
+            if "cell" in message
+            else ("case", (message["question"], message["case"]))
+        )
+        job.current_since = now
+    elif kind == "cell":
+        job.cells[int(message["cell"])] = message.get("error")
+        job.current = None
+    elif kind == "case":
+        key = (str(message["question"]), str(message["case"]))
+        job.cases[key] = {"passed": message.get("passed") is True, "message": str(message.get("message", ""))}
+        job.current = None
+    elif kind == "done":
+        job.attempt_done = job.finished = True
+    elif kind == "tampered":
+        job.events.append(("tampered", str(message.get("what", ""))))
+        job.attempt_done = job.finished = True
+    elif kind == "fatal":
+        job.events.append(("crashed", "the grading process failed: " + str(message.get("what", ""))[-500:]))
+        job.attempt_done = job.finished = True
+
+
+def _advance(ctx, ag: Autograder, job: Job, options: Options, guard: Guard) -> None:
+    """Decide what happens to a job after its messages were read: wait, restart, or finish."""
+    now = time.monotonic()
+    if job.finished:
+        _stop(job)
+        return
+    if now >= job.deadline:
+        _stop(job)
+        job.events.append(
+            ("timeout", f"stopped after {options.timeout:g} s (--timeout); finished tests keep their marks")
+        )
+        _fail_current(job, "Timeout: the submission's time limit (--timeout) was reached")
+        job.finished = True
+        return
+    item_overdue = job.current is not None and now >= job.current_since + options.limits.test_timeout
+    if item_overdue:
+        _stop(job)
+        what = "cell" if job.current[0] == "cell" else "test"
+        job.events.append(
+            ("timeout", f"a {what} ran past {options.limits.test_timeout:g} s (--test-timeout)")
+        )
+        _fail_current(job, f"Timeout: the {what} ran past {options.limits.test_timeout:g} s")
+    elif job.attempt_done or not job.process.is_alive():
+        _drain(job)
+        if job.finished:
+            _stop(job)
+            return
+        exitcode = _stop(job)
+        if exitcode is not None and exitcode < 0:
+            name = signal.Signals(-exitcode).name if -exitcode in signal.valid_signals() else str(-exitcode)
+            job.events.append(("crashed", f"the interpreter was killed by {name}"))
+            _fail_current(job, f"the interpreter was killed by {name} during this item")
+        else:
+            job.events.append(("exited", f"the submission ended the interpreter (exit code {exitcode})"))
+            _fail_current(job, f"the submission ended the interpreter (exit code {exitcode}) here")
+        if job.current is None:
+            job.finished = True  # it died outside any cell or test: nothing to skip, do not loop
+            return
+    else:
+        return
+    if job.attempts >= MAX_ATTEMPTS:
+        job.events.append(
+            ("timeout" if item_overdue else "crashed", f"gave up after {job.attempts} attempts")
+        )
+        job.finished = True
+        return
+    _start_attempt(ctx, ag, job, options, guard)
+
+
+def _fail_current(job: Job, why: str) -> None:
+    if job.current is None:
+        return
+    kind, item = job.current
+    if kind == "cell":
+        job.cells[item] = {"kind": "Timeout" if why.startswith("Timeout") else "Died", "message": why}
+        job.plan.skip_cells.add(item)
+    else:
+        job.cases[item] = {"passed": False, "message": f"❌ Test case failed\n{why}"}
+        job.plan.skip_cases.add(item)
+    job.plan.skip_cases.update(job.cases)
 
 
 def _stop(job: Job) -> int | None:
-    if job.process.is_alive():
-        try:
-            os.killpg(job.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            job.process.kill()
-    job.process.join(5)
+    process = job.process
+    if process is None:
+        return None
+    if process.is_alive():
+        for kill in (lambda: os.killpg(process.pid, signal.SIGKILL), process.kill):
+            try:
+                kill()
+                break
+            except (ProcessLookupError, PermissionError):
+                continue
+    process.join(5)
     try:
-        os.killpg(job.process.pid, signal.SIGKILL)  # grandchildren it left behind
+        os.killpg(process.pid, signal.SIGKILL)  # anything it left behind in its group
     except (ProcessLookupError, PermissionError):
         pass
-    return job.process.exitcode
+    if job.conn is not None:
+        job.conn.close()
+        job.conn = None
+    job.current_since = time.monotonic()
+    return process.exitcode
 
 
 def _finish(ag: Autograder, job: Job, options: Options, out_dir: Path) -> dict:
-    finished_ok = any(m.get("kind") == "done" for m in job.messages)
-    exitcode = (
-        _stop(job) if not finished_ok or job.timed_out else (job.process.join(5) or job.process.exitcode)
-    )
+    _stop(job)
     output = _read_output(job.scratch, options.limits.output_bytes)
     shutil.rmtree(job.scratch, ignore_errors=True)
-    loaded = next((m for m in job.messages if m.get("kind") == "loaded"), None)
-    load_errors = loaded.get("errors", []) if loaded else []
-    results = {(m.get("question"), m.get("case")): m for m in job.messages if m.get("kind") == "case"}
-    fatal = next((m for m in job.messages if m.get("kind") == "fatal"), None)
-
-    status, detail = _status(job, finished_ok, exitcode, load_errors, results, fatal, options)
+    load_errors = [dict(error, where=job.chunks[i].label) for i, error in sorted(job.cells.items()) if error]
+    status, detail = _status(job, load_errors, options)
+    results = {} if status == "tampered" else job.cases
     record = report.make_record(
         ag,
         job.sid,
@@ -232,45 +363,27 @@ def _finish(ag: Autograder, job: Job, options: Options, out_dir: Path) -> dict:
         load_errors,
         seconds=time.monotonic() - job.started,
     )
+    record["attempts"] = job.attempts
+    record["confinement"] = job.confinement
     report.write_submission(out_dir, ag, record, output)
     return record
 
 
-def _status(job, finished_ok, exitcode, load_errors, results, fatal, options) -> tuple[str, str]:
-    kinds = {e.get("kind") for e in load_errors}
-    memory = "MemoryError" in kinds or any(
-        "MemoryError" in (m.get("message") or "") for m in results.values()
-    )
-    if job.timed_out:
-        return "timeout", f"stopped after {options.timeout:g} s (--timeout); finished tests keep their marks"
-    if fatal:
-        return "crashed", "the grading process failed: " + (fatal.get("message") or "")[-500:]
-    if not finished_ok:
-        if exitcode is not None and exitcode < 0:
-            name = signal.Signals(-exitcode).name if -exitcode in signal.valid_signals() else str(-exitcode)
-            if memory or -exitcode == signal.SIGKILL:
-                return "memory" if memory else "crashed", f"the interpreter was killed by {name}"
-            return "crashed", f"the interpreter crashed ({name})"
-        return (
-            "exited",
-            f"the submission ended the interpreter (exit code {exitcode}) before grading finished",
-        )
-    if memory:
-        return "memory", f"the submission ran out of memory (limit {options.limits.memory_mb} MiB)"
-    if "SystemExit" in kinds:
-        return "exited", "; ".join(_describe(e) for e in load_errors)
-    if "Timeout" in kinds:
-        return "timeout", "; ".join(_describe(e) for e in load_errors)
-    slow = [k[1] for k, m in results.items() if "\nTimeout: " in (m.get("message") or "")]
-    if slow:
-        return "timeout", f"test(s) ran past --test-timeout: {', '.join(slow)}"
-    if load_errors:
-        return "error", "; ".join(_describe(e) for e in load_errors)
+def _status(job: Job, load_errors: list[dict], options: Options) -> tuple[str, str]:
+    events = list(job.events)
+    for error in load_errors:
+        kind = error.get("kind")
+        text = f"{error['where']}: {kind}: {error.get('message')}"[:500]
+        mapped = {"SystemExit": "exited", "MemoryError": "memory", "Timeout": "timeout"}.get(kind, "error")
+        events.append((mapped, text))
+    if any("MemoryError" in c["message"] for c in job.cases.values()):
+        events.append(("memory", f"the submission ran out of memory (limit {options.limits.memory_mb} MiB)"))
+    for status in _PRECEDENCE:
+        details = [d for s, d in events if s == status]
+        if details:
+            others = [d for s, d in events if s != status]
+            return status, "; ".join(dict.fromkeys(details + others))[:1500]
     return "ok", ""
-
-
-def _describe(error: dict) -> str:
-    return f"{error.get('where')}: {error.get('kind')}: {error.get('message')}"[:500]
 
 
 def _read_output(scratch: str, cap: int) -> str:
@@ -281,7 +394,7 @@ def _read_output(scratch: str, cap: int) -> str:
         return ""
 
 
-def _finish_without_run(ag, sid, path, digest, options, status, detail, out_dir) -> dict:
+def _without_run(ag, sid, path, digest, options, status, detail, out_dir) -> dict:
     record = report.make_record(ag, sid, path, digest, options.device, status, detail, {}, [], seconds=0.0)
     report.write_submission(out_dir, ag, record, "")
     return record

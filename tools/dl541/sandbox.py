@@ -1,82 +1,81 @@
-"""The child side of grading: run one submission and its tests in a forked, limited process.
+"""The child side of grading: run one submission and its tests in a forked, confined process.
 
-The child never writes a grade. It streams plain JSON messages (one per finished test case) to
-the parent over a pipe; the parent decides the grade from those messages and from how the
-child ended.
+The child never decides a grade. It streams authenticated JSON messages to the parent: when a
+notebook cell or a test case begins, and how it ended. The parent enforces every time limit
+(a child past its limit is killed and a new one resumes after the item that hung), and it
+decides the grade from the messages and from how each child ended. A message that fails
+authentication, or an integrity check that fails, voids the submission's grade.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import json
 import os
-import resource
-import signal
 import sys
-import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+from . import confine
+from .guard import Guard, Tampered
 from .submission import Chunk
 
-#: Largest message the parent accepts from a child (a flood of text is cut, not trusted).
-MAX_MESSAGE = 64 * 1024
+#: Largest message the parent accepts from a child.
+MAX_MESSAGE = 256 * 1024
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-submission limits: wall-clock seconds per test case, address space and output bytes."""
+    """Per-submission limits: seconds per test case or cell, extra memory, bytes of output."""
 
     test_timeout: float = 60.0
     memory_mb: int = 4096
     output_bytes: int = 1_000_000
 
 
-class TestTimeout(BaseException):
-    """Raised inside the child when one test case (or loading) runs past its time limit."""
+@dataclass
+class Plan:
+    """What one child attempt runs: the cells to skip and the test cases already decided."""
+
+    skip_cells: set[int] = field(default_factory=set)
+    skip_cases: set[tuple[str, str]] = field(default_factory=set)
 
 
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise TestTimeout()
+@dataclass
+class Confinement:
+    """What took effect in the child (reported with the grade)."""
+
+    seccomp: bool = False
+    landlock: bool = False
 
 
-def _send(conn: Connection, message: dict) -> None:
-    data = json.dumps(message).encode()
-    if len(data) > MAX_MESSAGE:
-        if "message" in message:
-            message = dict(message, message=message["message"][: MAX_MESSAGE // 4] + "\n[cut]")
-        data = json.dumps(message).encode()[:MAX_MESSAGE]
-    conn.send_bytes(data)
+def sign(key: bytes, seq: int, payload: bytes) -> str:
+    """The authentication tag of message number `seq`."""
+    return hmac.new(key, seq.to_bytes(8, "big") + payload, hashlib.sha256).hexdigest()
 
 
-def _apply_limits(scratch: str, limits: Limits) -> None:
-    os.setsid()  # own process group: the parent kills it whole, grandchildren included
-    _die_with_parent()
-    os.chdir(scratch)
-    soft_as = limits.memory_mb * 1024 * 1024 + _current_vm_bytes()
-    resource.setrlimit(resource.RLIMIT_AS, (soft_as, soft_as))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    # Output goes to a capped file: past the cap, writes fail instead of filling the disk.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    out = os.open(os.path.join(scratch, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes))
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    sys.stdin = open(0, closefd=False)
-    shared = open(1, "w", buffering=1, closefd=False, errors="replace")
-    budget = [limits.output_bytes - 200]
-    sys.stdout = CappedWriter(shared, budget)
-    sys.stderr = CappedWriter(shared, budget)
+class _Channel:
+    def __init__(self, conn: Connection, key: bytes) -> None:
+        self._conn, self._key, self._seq = conn, key, 0
+
+    def send(self, message: dict) -> None:
+        payload = json.dumps(message).encode()
+        if len(payload) > MAX_MESSAGE - 200:
+            message = dict(message, message=str(message.get("message", ""))[: MAX_MESSAGE // 8] + "\n[cut]")
+            payload = json.dumps(message).encode()
+        frame = {"seq": self._seq, "mac": sign(self._key, self._seq, payload), "body": payload.decode()}
+        self._conn.send_bytes(json.dumps(frame).encode())
+        self._seq += 1
 
 
 class CappedWriter(io.TextIOBase):
     """A text stream that keeps the first bytes written to it and silently drops the rest."""
 
     def __init__(self, target: io.TextIOBase, budget: list[int]) -> None:
-        self._target, self._budget = target, budget  # budget is shared by stdout and stderr
+        self._target, self._budget = target, budget  # one budget shared by stdout and stderr
 
     def writable(self) -> bool:
         return True
@@ -88,7 +87,7 @@ class CappedWriter(io.TextIOBase):
             try:
                 self._target.write(kept)
                 if self._budget[0] <= 0:
-                    self._target.write("\n[output cut: --output limit reached]\n")
+                    self._target.write("\n[output cut: the output limit was reached]\n")
                 self._target.flush()
             except OSError:
                 self._budget[0] = 0
@@ -98,103 +97,162 @@ class CappedWriter(io.TextIOBase):
         pass
 
 
-def _die_with_parent() -> None:
-    # Linux only: if the grader is killed, its children must not run on (a loop would run forever).
-    try:
-        import ctypes
+def _redirect_output(scratch: str, output_bytes: int) -> int:
+    out = os.open(os.path.join(scratch, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(out)
+    os.close(devnull)
+    sys.stdin = open(0, closefd=False)
+    shared = open(1, "w", buffering=1, closefd=False, errors="replace")
+    budget = [max(0, output_bytes - os.path.getsize(os.path.join(scratch, "output.txt")) - 200)]
+    sys.stdout = CappedWriter(shared, budget)
+    sys.stderr = CappedWriter(shared, budget)
+    return out
 
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:
-            os._exit(0)
-    except OSError:
-        pass
+
+def preload() -> None:
+    """Import what the tests use, so that a forked child starts warm and the guard sees it all."""
+    import hypothesis  # noqa: F401
+    import hypothesis.strategies  # noqa: F401
+    import numpy  # noqa: F401
+    import torch  # noqa: F401
+    import torch.testing  # noqa: F401
+
+    import dl541_testing  # noqa: F401
 
 
-def _current_vm_bytes() -> int:
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:
-        return 0
+def _confine(scratch: str, autograder_root: str, device: str, limits: Limits) -> Confinement:
+    import faulthandler
+    import signal
+
+    import torch
+
+    # A crash must end this process at once: a handler that re-raises would need tgkill, which
+    # seccomp refuses, and the faulting instruction would then repeat forever.
+    faulthandler.disable()
+    for sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE, signal.SIGILL, signal.SIGABRT):
+        signal.signal(sig, signal.SIG_DFL)
+
+    torch.set_num_threads(1)  # identical arithmetic whatever --jobs is; no thread pool
+    torch.manual_seed(0)
+    if device == "cuda":
+        torch.zeros(1, device="cuda")  # the CUDA runtime starts its threads before seccomp
+    confine.set_limits(limits.memory_mb * 1024 * 1024, limits.output_bytes)
+    landlock = confine.install_landlock(
+        read_paths=confine.python_read_paths([autograder_root]),
+        write_paths=[scratch],
+        device_paths=["/dev"],
+    )
+    seccomp = confine.install_seccomp()
+    return Confinement(seccomp=seccomp, landlock=landlock)
 
 
 def child_main(
     conn: Connection,
+    key: bytes,
     chunks: list[Chunk],
     test_files: list,
+    plan: Plan,
+    guard: Guard,
     scratch: str,
+    autograder_root: str,
     device: str,
     limits: Limits,
 ) -> None:
-    """Entry point of the forked child: run the submission, then every test case; then exit."""
-    try:
-        _apply_limits(scratch, limits)
-        os.environ["DL541_DEVICE"] = device
-        os.environ["MPLBACKEND"] = "Agg"
-        import torch
+    """Entry point of the forked child: confine, run the cells, run the test cases, exit."""
+    import multiprocessing
 
-        torch.set_num_threads(1)  # identical arithmetic whatever --jobs is
-        torch.manual_seed(0)
-        signal.signal(signal.SIGALRM, _on_alarm)
+    process = multiprocessing.current_process()
+    process._args, process._kwargs = (), {}  # the pipe key must not be reachable from student code
+    channel = _Channel(conn, key)
+    del key
+    try:
+        # Inherited descriptors include the other submissions' pipes: never leave them reachable.
+        keep = conn.fileno()
+        os.closerange(3, keep)
+        os.closerange(keep + 1, 1 << 16)
+        os.setsid()  # own process group: the parent can kill it whole
+        confine.die_with_parent()
+        os.chdir(scratch)
+        os.environ.update(
+            {"DL541_DEVICE": device, "MPLBACKEND": "Agg", "MPLCONFIGDIR": scratch, "HOME": scratch}
+        )
+        _redirect_output(scratch, limits.output_bytes)
+        confinement = _confine(scratch, autograder_root, device, limits)
+        guard.verify()  # the snapshot was taken in the parent: set-up must not have changed anything
+        guard.install_audit_hook()
+        channel.send({"kind": "ready", "seccomp": confinement.seccomp, "landlock": confinement.landlock})
         env: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
-        errors = []
-        for chunk in chunks:
-            error = _run_chunk(chunk, env, limits.test_timeout)
-            if error:
-                errors.append(error)
-        _send(conn, {"kind": "loaded", "errors": errors})
+        for index, chunk in enumerate(chunks):
+            if index in plan.skip_cells:
+                continue
+            channel.send({"kind": "begin", "cell": index})
+            error = _run_chunk(guard, chunk, env)
+            guard.verify()
+            channel.send({"kind": "cell", "cell": index, "error": error})
+        guard.guard_namespace(env)
         for tf in test_files:
             for tc in tf.test_cases:
-                passed, message = _run_case(tf, tc, env, limits.test_timeout)
-                _send(
-                    conn,
+                if (tf.name, tc.name) in plan.skip_cases:
+                    continue
+                channel.send({"kind": "begin", "question": tf.name, "case": tc.name})
+                passed, message = _run_case(tf, tc, env)
+                guard.verify()
+                channel.send(
                     {
                         "kind": "case",
                         "question": tf.name,
                         "case": tc.name,
                         "passed": passed,
                         "message": message,
-                    },
+                    }
                 )
-        _send(conn, {"kind": "done"})
-    except BaseException:  # noqa: BLE001 - report anything, then leave
-        try:
-            _send(conn, {"kind": "fatal", "message": traceback.format_exc(limit=5)})
-        except BaseException:  # noqa: BLE001
-            pass
+        channel.send({"kind": "done"})
+    except Tampered as exc:
+        guard.restore()
+        _try_send(channel, {"kind": "tampered", "what": str(exc)})
+    except BaseException as exc:  # noqa: BLE001 - report the grader's own failure, then leave
+        guard.restore()
+        problem = guard.problem or f"{type(exc).__name__}: {exc}"
+        _try_send(channel, {"kind": "tampered" if guard.problem else "fatal", "what": problem[:2000]})
     finally:
-        conn.close()
         os._exit(0)
 
 
-def _run_chunk(chunk: Chunk, env: dict, timeout: float) -> dict | None:
+def _try_send(channel: _Channel, message: dict) -> None:
+    try:
+        channel.send(message)
+    except BaseException:  # noqa: BLE001
+        pass
+
+
+def _run_chunk(guard: Guard, chunk: Chunk, env: dict) -> dict | None:
     try:
         code = compile(chunk.source, f"<{chunk.label}>", "exec")
     except SyntaxError as exc:
-        return {"where": chunk.label, "kind": "SyntaxError", "message": f"line {exc.lineno}: {exc.msg}"}
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+        return {"kind": "SyntaxError", "message": f"line {exc.lineno}: {exc.msg}"}
+    guard.depth += 1
     try:
         exec(code, env)
-    except TestTimeout:
-        return {"where": chunk.label, "kind": "Timeout", "message": f"ran past {timeout:g} s"}
     except SystemExit as exc:
-        return {"where": chunk.label, "kind": "SystemExit", "message": f"called exit({exc.code!r})"}
+        return {"kind": "SystemExit", "message": f"called exit({exc.code!r})"}
     except MemoryError:
-        return {"where": chunk.label, "kind": "MemoryError", "message": "ran out of memory"}
+        return {"kind": "MemoryError", "message": "ran out of memory"}
+    except Tampered:
+        raise
     except BaseException as exc:  # noqa: BLE001 - student code may raise anything
-        return {"where": chunk.label, "kind": type(exc).__name__, "message": str(exc)[:2000]}
+        return {"kind": type(exc).__name__, "message": str(exc)[:2000]}
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        guard.depth -= 1
     return None
 
 
-def _run_case(tf: Any, tc: Any, env: dict, timeout: float) -> tuple[bool, str]:
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+def _run_case(tf: Any, tc: Any, env: dict) -> tuple[bool, str]:
     try:
         tc.body.call_func(env)
-    except TestTimeout:
-        return False, f"❌ Test case failed\nTimeout: the test ran past {timeout:g} s"
     except MemoryError:
         return False, "❌ Test case failed\nMemoryError: the submission ran out of memory"
     except Exception as exc:  # noqa: BLE001 - Otter counts any exception as a failure
@@ -202,8 +260,8 @@ def _run_case(tf: Any, tc: Any, env: dict, timeout: float) -> tuple[bool, str]:
             return False, "❌ Test case failed\n" + tf._generate_error_message(exc)
         except Exception:  # noqa: BLE001 - fall back when the traceback is unusual
             return False, f"❌ Test case failed\n{type(exc).__name__}: {exc}"
+    except Tampered:
+        raise
     except BaseException as exc:  # noqa: BLE001 - SystemExit and friends from student code
         return False, f"❌ Test case failed\n{type(exc).__name__} raised by the submission"
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
     return True, "✅ Test case passed"

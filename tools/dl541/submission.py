@@ -34,7 +34,7 @@ def load(path: Path, assignment: str | None = None) -> list[Chunk]:
         name, data = _from_zip(path.name, data, assignment)
         suffix = Path(name).suffix.lower()
     if suffix == ".py":
-        return [Chunk("script", _decode(path.name, data))]
+        return script_chunks(_decode(path.name, data))
     return _notebook_chunks(path.name, data)
 
 
@@ -66,6 +66,27 @@ def _from_zip(label: str, data: bytes, assignment: str | None) -> tuple[str, byt
             if len(found) > 1:
                 raise InvalidSubmission(f"{label}: the zip holds several {suffix} files: {found}")
     raise InvalidSubmission(f"{label}: the zip holds no notebook (.ipynb) or .py file")
+
+
+def script_chunks(source: str) -> list[Chunk]:
+    """A script as one chunk per top-level statement, so one hanging or crashing line costs only itself.
+
+    A script that does not parse stays one chunk, whose syntax error is then reported.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [Chunk("script", source)]
+    lines = source.splitlines()
+    spans: list[list[int]] = []
+    for node in tree.body:
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], node.end_lineno)
+        else:
+            spans.append([start, node.end_lineno])
+    chunks = [Chunk(f"script line {a}", "\n".join(lines[a - 1 : b]) + "\n") for a, b in spans]
+    return chunks or [Chunk("script", source)]
 
 
 def _notebook_chunks(label: str, data: bytes) -> list[Chunk]:

@@ -1,0 +1,420 @@
+"""Python-level integrity of a grading child: nothing a submission patches can pass a test.
+
+Before student code runs, the guard records the identity of every attribute of the modules
+and classes that the tests and the grader rely on (torch, numpy, hypothesis, otter, dl541,
+builtins, ...). Every entry point into student code that the tests can call (its functions,
+the methods of its classes, callables it returns) is wrapped: the record is checked before
+and after each outermost call and after each test, so a patch is seen while it is live. An
+audit hook, which cannot be removed, refuses frame, gc, ctypes and tracing introspection
+while student code runs, so the grader's own state (its pipe key, the tests' expected values)
+is out of reach.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import sys
+import types
+from collections.abc import Callable, Iterable
+from typing import Any
+
+_TRUSTED_PREFIXES = ("numpy", "hypothesis", "otter", "dl541", "dl541_testing", "sortedcontainers")
+#: The parts of torch that tests and grading touch (the rest is compilers, quantisation, ...).
+_TRUSTED_TORCH = (
+    "torch.nn",
+    "torch.optim",
+    "torch.autograd",
+    "torch.testing",
+    "torch.linalg",
+    "torch.functional",
+    "torch._tensor",
+    "torch.overrides",
+    "torch.random",
+    "torch._utils",
+    "torch.types",
+    "torch.fft",
+    "torch.special",
+    "torch.utils.data",
+)
+_TRUSTED_EXACT = (
+    "builtins",
+    "math",
+    "operator",
+    "functools",
+    "itertools",
+    "collections",
+    "copy",
+    "json",
+    "inspect",
+    "types",
+    "random",
+    "warnings",
+    "traceback",
+    "signal",
+    "os",
+    "os.path",
+    "io",
+    "hmac",
+    "hashlib",
+    "abc",
+    "contextlib",
+    "dataclasses",
+    "enum",
+)
+#: Settings students may legitimately change (torch.backends.cudnn.deterministic, ...).
+_MUTABLE_MODULES = (
+    "torch.backends",
+    "torch._dynamo",
+    "torch._inductor",
+    "torch.utils.backcompat",
+    "torch._functorch.config",
+    "torch.fx.experimental",
+    "torch._subclasses",
+)
+_MUTABLE_ATTRS = {("sys", "stdout"), ("sys", "stderr"), ("sys", "stdin")}
+_FAST_MODULES = (
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "torch.testing",
+    "numpy",
+    "math",
+    "builtins",
+    "hypothesis",
+    "dl541_testing",
+    "otter.test_files.exception_test",
+)
+_FAST_CLASSES = ("Tensor", "Generator")
+_MISSING = object()
+#: Keys Python itself adds to module namespaces while running (a warning's registry).
+_VOLATILE_KEYS = ("__warningregistry__", "__slotnames__")
+
+
+def _is_code(value: Any) -> bool:
+    return callable(value) or isinstance(value, (types.ModuleType, property, staticmethod, classmethod))
+
+
+def _size(namespace: Any) -> int:
+    return len(namespace) - sum(1 for key in _VOLATILE_KEYS if key in namespace)
+
+
+STUDENT_FILES = ("<cell", "<script")
+
+
+_type, _dict, _zip, _setattr, _issubclass = type, dict, zip, setattr, issubclass
+
+
+class _Group:
+    """The recorded values of some keys of one namespace, checked at C speed."""
+
+    __slots__ = ("namespace", "owner", "where", "keys", "values", "size", "_get")
+
+    def __init__(
+        self, namespace: Any, owner: Any, where: str, keys: tuple, values: tuple, size: int | None
+    ) -> None:
+        self.namespace, self.owner, self.where = namespace, owner, where
+        self.keys, self.values, self.size = keys, values, size
+        self._get = operator.itemgetter(*keys) if len(keys) > 1 else (lambda ns, k=keys[0]: (ns[k],))
+
+    def check(self) -> str | None:
+        try:
+            current = self._get(self.namespace)
+        except KeyError:
+            missing = next(k for k in self.keys if k not in self.namespace)
+            return f"{self.where}.{missing} (removed)"
+        if all(map(operator.is_, current, self.values)):
+            if self.size is None or _size(self.namespace) == self.size:
+                return None
+            return f"{self.where} (attributes added)"
+        key = next(k for k, a, b in zip(self.keys, current, self.values) if a is not b)
+        return f"{self.where}.{key}"
+
+    def restore(self) -> None:
+        # Only names bound in this module: the submission may have replaced the builtins.
+        for key, value in _zip(self.keys, self.values):
+            try:
+                if _type(self.owner) is _dict:
+                    self.owner[key] = value
+                elif _issubclass(_type(self.owner), _type):
+                    _type.__setattr__(self.owner, key, value)
+                else:
+                    _setattr(self.owner, key, value)
+            except (TypeError, AttributeError):
+                continue
+
+
+class Tampered(BaseException):
+    """Raised at a check that finds the grading environment changed by the submission."""
+
+
+def _within(name: str, prefixes: Iterable[str]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def _trusted(name: str) -> bool:
+    if _within(name, _MUTABLE_MODULES) or _within(name, ("torch.testing._internal",)):
+        return False
+    return name in _TRUSTED_EXACT or name == "torch" or _within(name, _TRUSTED_PREFIXES + _TRUSTED_TORCH)
+
+
+class Guard:
+    """The recorded identities, and the counter of how deep inside student code we are."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.problem: str | None = None
+        self._full: list[_Group] = []
+        self._fast: list[_Group] = []
+
+    # -- recording ---------------------------------------------------------------------------------
+    def snapshot(self) -> None:
+        """Record the identity of every function, class and module the grading relies on, as now."""
+        import warnings
+
+        import torch
+
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        seen: set[int] = set()
+        modules = sorted((n, m) for n, m in list(sys.modules.items()) if m is not None and _trusted(n))
+        for name, module in modules:
+            fast = name in _FAST_MODULES
+            self._record(module, name, fast)
+            for attr, value in list(vars(module).items()):
+                if (
+                    isinstance(value, type)
+                    and id(value) not in seen
+                    and _trusted(getattr(value, "__module__", "") or "")
+                ):
+                    seen.add(id(value))
+                    self._record(value, f"{name}.{attr}", attr in _FAST_CLASSES and fast)
+        for cls in (torch.Tensor, torch.nn.Module, torch.nn.Parameter):
+            self._record(cls, cls.__qualname__, True)
+        self._record(sys.modules, "sys.modules", False, keys=[n for n, _ in modules])
+        self._record(
+            sys,
+            "sys",
+            True,
+            keys=[
+                "modules",
+                "meta_path",
+                "path_hooks",
+                "addaudithook",
+                "settrace",
+                "setprofile",
+                "_getframe",
+            ],
+        )
+
+    def restore(self) -> None:
+        """Put every recorded attribute back (so the grader can report a tampering it found)."""
+        for group in self._full:
+            if group.check():
+                group.restore()
+
+    def _record(self, owner: Any, where: str, fast: bool, keys: list[str] | None = None) -> None:
+        namespace = owner if isinstance(owner, dict) else vars(owner)
+        # Code, not data: libraries legitimately update their own caches and settings.
+        chosen = (
+            keys
+            if keys is not None
+            else [
+                k
+                for k, v in list(namespace.items())
+                if isinstance(k, str)
+                and (where, k) not in _MUTABLE_ATTRS
+                and k not in _VOLATILE_KEYS
+                and _is_code(v)
+            ]
+        )
+        if not chosen:
+            return
+        sized = where in ("Tensor", "Module", "Parameter")  # no new dunders on the core classes
+        group = _Group(
+            namespace,
+            owner,
+            where,
+            tuple(chosen),
+            tuple(namespace[k] for k in chosen),
+            _size(namespace) if sized else None,
+        )
+        self._full.append(group)
+        if fast:
+            self._fast.append(group)
+
+    # -- checking ----------------------------------------------------------------------------------
+    def verify(self, fast: bool = False) -> None:
+        """Raise Tampered naming the first changed attribute (and remember it)."""
+        if self.problem:
+            raise Tampered(self.problem)
+        for group in self._fast if fast else self._full:
+            problem = group.check()
+            if problem:
+                self.problem = f"the submission changed {problem}"
+                raise Tampered(self.problem)
+
+    @property
+    def in_student_code(self) -> bool:
+        return self.depth > 0
+
+    # -- wrapping student entry points -------------------------------------------------------------
+    def wrap(self, func: Callable) -> Callable:
+        """`func` guarded: checks around each outermost call, results made safe to hand to a test."""
+        if getattr(func, "__dl541_guarded__", False):
+            return func
+
+        @functools.wraps(func)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            outermost = self.depth == 0
+            if outermost:
+                self.verify(fast=True)
+            self.depth += 1
+            try:
+                result = func(*args, **kwargs)
+            finally:
+                self.depth -= 1
+            if outermost:
+                self.verify(fast=True)
+                result = self.safe_result(result)
+            return result
+
+        guarded.__dl541_guarded__ = True  # type: ignore[attr-defined]
+        return guarded
+
+    def safe_result(self, value: Any, depth: int = 0) -> Any:
+        """Refuse tensor subclasses (their hooks would run student code inside the test); wrap callables."""
+        import torch
+
+        if isinstance(value, torch.Tensor):
+            if type(value) not in (torch.Tensor, torch.nn.Parameter):
+                raise TypeError(
+                    f"the submission returned a {type(value).__name__}, a subclass of torch.Tensor; "
+                    "return plain tensors"
+                )
+            return value
+        if isinstance(value, types.FunctionType) and is_student_code(value):
+            return self.wrap(value)
+        if depth < 3 and isinstance(value, (list, tuple)) and type(value) in (list, tuple):
+            items = [self.safe_result(v, depth + 1) for v in value]
+            return type(value)(items)
+        if depth < 3 and type(value) is dict:
+            return {k: self.safe_result(v, depth + 1) for k, v in value.items()}
+        return value
+
+    def guard_namespace(self, env: dict) -> None:
+        """Wrap the submission's functions and the methods of its classes, in place."""
+        for name, value in list(env.items()):
+            if isinstance(value, types.FunctionType) and is_student_code(value):
+                env[name] = self.wrap(value)
+            elif isinstance(value, type) and _defined_by_student(value):
+                self._guard_class(value)
+
+    def _guard_class(self, cls: type) -> None:
+        for klass in cls.__mro__:
+            if not _defined_by_student(klass):
+                continue
+            for attr, member in list(vars(klass).items()):
+                wrapped = self._wrap_member(member)
+                if wrapped is not None:
+                    setattr(klass, attr, wrapped)
+
+    def _wrap_member(self, member: Any) -> Any:
+        if isinstance(member, types.FunctionType):
+            return self.wrap(member)
+        if isinstance(member, staticmethod) and isinstance(member.__func__, types.FunctionType):
+            return staticmethod(self.wrap(member.__func__))
+        if isinstance(member, classmethod) and isinstance(member.__func__, types.FunctionType):
+            return classmethod(self.wrap(member.__func__))
+        if isinstance(member, property):
+            return property(
+                *(self.wrap(f) if f else None for f in (member.fget, member.fset, member.fdel)),
+                member.__doc__,
+            )
+        return None
+
+    # -- the audit hook ----------------------------------------------------------------------------
+    def install_audit_hook(self, allowed_fds: Iterable[int] = (0, 1, 2)) -> None:
+        """Refuse introspection and escape hatches while student code runs (irrevocably installed)."""
+        fds = set(allowed_fds)
+        always = {
+            "sys.addaudithook",
+            "sys._current_frames",
+            "os.kill",
+            "os.killpg",
+            "os.fork",
+            "os.forkpty",
+            "os.system",
+            "os.posix_spawn",
+            "os.exec",
+            "os.spawn",
+            "subprocess.Popen",
+            "_posixsubprocess.fork_exec",
+            "pty.spawn",
+            "socket.__new__",
+            "socket.connect",
+            "socket.bind",
+            "os.setuid",
+            "os.setgid",
+            "os.chroot",
+            "os.putenv",
+            "os.unsetenv",
+        }
+        in_student = {
+            "sys._getframe",
+            "sys.settrace",
+            "sys.setprofile",
+            "gc.get_objects",
+            "gc.get_referrers",
+            "gc.get_referents",
+            "sys.setrecursionlimit",
+            "object.__setattr__",
+            "object.__delattr__",
+            "function.__new__",
+            "code.__new__",
+            "marshal.loads",
+            "marshal.load",
+            "sys._getframemodulename",
+        }
+        frame_attrs = {
+            "tb_frame",
+            "gi_frame",
+            "cr_frame",
+            "ag_frame",
+            "f_back",
+            "f_locals",
+            "f_globals",
+            "__code__",
+            "gi_code",
+            "cr_code",
+            "ag_code",
+            "__globals__",
+        }
+
+        def hook(event: str, args: tuple) -> None:
+            if event in always:
+                raise RuntimeError(f"{event} is not allowed while grading")
+            if not self.depth:
+                return
+            if event in in_student or event.startswith("ctypes."):
+                raise RuntimeError(f"{event} is not allowed while grading")
+            if event == "object.__getattr__" and len(args) > 1 and args[1] in frame_attrs:
+                raise RuntimeError(f"reading .{args[1]} is not allowed while grading")
+            if event == "open" and args and isinstance(args[0], int) and args[0] not in fds:
+                raise RuntimeError("opening a file descriptor is not allowed while grading")
+
+        sys.addaudithook(hook)
+
+
+def is_student_code(func: types.FunctionType) -> bool:
+    return func.__code__.co_filename.startswith(STUDENT_FILES)
+
+
+def _defined_by_student(cls: type) -> bool:
+    for member in vars(cls).values():
+        if isinstance(member, types.FunctionType):
+            return is_student_code(member)
+        if isinstance(member, (staticmethod, classmethod)) and isinstance(
+            member.__func__, types.FunctionType
+        ):
+            return is_student_code(member.__func__)
+    return cls.__module__ == "__main__"
