@@ -257,6 +257,32 @@ def verify(assignments, jobs, dist, device) -> None:
 
 
 @main.command()
+@click.argument("assignment", default="depth")
+@click.option(
+    "-n",
+    "count",
+    type=click.IntRange(min=1),
+    default=40,
+    show_default=True,
+    help="Submissions (a mix of reference, skeleton and broken ones).",
+)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option(
+    "--otter-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Time `otter run` on only this many submissions and scale up (it is slow).",
+)
+@click.option("--no-otter", is_flag=True, help="Skip the `otter run` loop.")
+def bench(assignment: str, count: int, jobs: int, otter_limit: int | None, no_otter: bool) -> None:
+    """Time `dl541 grade` against a loop of `otter run` and against the one-process floor."""
+    from .bench import run
+
+    name = _assignments((assignment,))[0]
+    click.echo(run(name, count, jobs, otter_limit, no_otter).table())
+
+
+@main.command()
 @click.option(
     "--out",
     "out_dir",

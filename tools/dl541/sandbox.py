@@ -121,7 +121,23 @@ def preload() -> None:
     import torch  # noqa: F401
     import torch.testing  # noqa: F401
 
-    import dl541_testing  # noqa: F401
+    import dl541_testing
+
+    _warm_up_hypothesis(dl541_testing)
+
+
+def _warm_up_hypothesis(testing: Any) -> None:
+    # Hypothesis initialises itself lazily on its first run (about a second); pay that once in
+    # the parent instead of in every forked child.
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @testing.prop(3)
+    @given(st.lists(st.integers(0, 3), max_size=3), st.floats(0, 1), st.sampled_from([1, 2]), st.booleans())
+    def warm(xs, f, s, b):
+        pass
+
+    testing.run_property(warm)
 
 
 def _confine(scratch: str, autograder_root: str, device: str, limits: Limits) -> Confinement:

@@ -1,0 +1,138 @@
+"""`dl541 bench`: time `dl541 grade` against a loop of `otter run`, and against the floor.
+
+The floor is the same work (load each submission, run every test) done in one warm process
+with no isolation: what grading cannot beat on one core.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import autograder, build, paths, submission
+from .grader import Options, grade_batch
+from .samples import write_samples
+
+
+@dataclass
+class BenchResult:
+    n: int
+    jobs: int
+    grade_s: float
+    otter_s: float | None
+    otter_timed: int
+    floor_s: float
+
+    def table(self) -> str:
+        lines = [f"{self.n} submissions, dl541 grade --jobs {self.jobs}"]
+        lines.append(
+            f"  dl541 grade          {self.grade_s:8.1f} s   {self.grade_s / self.n:6.2f} s/submission"
+        )
+        if self.otter_s is not None:
+            note = "" if self.otter_timed == self.n else f" (timed {self.otter_timed}, scaled to {self.n})"
+            lines.append(
+                f"  otter run loop       {self.otter_s:8.1f} s   "
+                f"{self.otter_s / self.n:6.2f} s/submission{note}"
+            )
+            lines.append(f"  speed-up vs otter    {self.otter_s / self.grade_s:8.1f} x   (target >= 5)")
+        lines.append(f"  floor, 1 process     {self.floor_s:8.1f} s   (same tests, no isolation, one core)")
+        ideal = self.floor_s / self.jobs
+        lines.append(
+            f"  floor / jobs         {ideal:8.1f} s   "
+            f"grade is {self.grade_s / ideal:.2f} x of it (target <= 1.3)"
+        )
+        return "\n".join(lines)
+
+
+def make_mix(name: str, n: int, out: Path) -> list[Path]:
+    """`n` submissions cycling through the sample kinds (reference, skeleton and broken ones)."""
+    built = build.build(name)
+    samples = write_samples(name, built.solution_notebook, built.student_dir / f"{name}.ipynb", out / "kinds")
+    files = []
+    for i in range(n):
+        sample = samples[i % len(samples)]
+        target = out / "subs" / f"s{i:03d}-{sample.path.name}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(sample.path, target)
+        files.append(target)
+    return files
+
+
+def time_grade(ag, files: list[Path], jobs: int, out: Path) -> float:
+    start = time.perf_counter()
+    grade_batch(ag, files, out, Options(jobs=jobs, regrade=True))
+    return time.perf_counter() - start
+
+
+def time_otter(zip_path: Path, files: list[Path], limit: int | None) -> tuple[float, int]:
+    """Seconds for `otter run` over the files, one after another (scaled up if `limit` < n)."""
+    chosen = files[: limit or len(files)]
+    env = dict(os.environ, MPLBACKEND="Agg")
+    start = time.perf_counter()
+    for path in chosen:
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "otter",
+                    "run",
+                    "-a",
+                    str(zip_path),
+                    "-o",
+                    tmp,
+                    "--no-logo",
+                    str(path),
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+    elapsed = time.perf_counter() - start
+    return elapsed * len(files) / len(chosen), len(chosen)
+
+
+def time_floor(ag, files: list[Path]) -> float:
+    """One warm process, no isolation: exec each submission, run every test case."""
+    import torch
+
+    torch.set_num_threads(1)
+    start = time.perf_counter()
+    for path in files:
+        try:
+            chunks = submission.load(path)
+        except submission.InvalidSubmission:
+            continue
+        env: dict = {"__name__": "__main__"}
+        for chunk in chunks:
+            try:
+                exec(compile(chunk.source, f"<{chunk.label}>", "exec"), env)
+            except BaseException:  # noqa: BLE001 - broken samples raise on purpose
+                pass
+        for tf in ag.test_files:
+            for tc in tf.test_cases:
+                try:
+                    tc.body.call_func(env)
+                except BaseException:  # noqa: BLE001
+                    pass
+    return time.perf_counter() - start
+
+
+def run(name: str, n: int, jobs: int, otter_limit: int | None, skip_otter: bool) -> BenchResult:
+    """Run the benchmark on assignment `name` and return its figures."""
+    sys.path.insert(0, str(paths.AUTOGRADER_DIR))
+    with tempfile.TemporaryDirectory(prefix="dl541-bench-") as tmp:
+        tmp_path = Path(tmp)
+        files = make_mix(name, n, tmp_path)
+        ag = autograder.load(paths.DEFAULT_DIST / name / "autograder.zip")
+        grade_s = time_grade(ag, files, jobs, tmp_path / "out")
+        otter_s, timed = (None, 0) if skip_otter else time_otter(ag.zip_path, files, otter_limit)
+        floor_s = time_floor(ag, files)
+    return BenchResult(n, jobs, grade_s, otter_s, timed, floor_s)
