@@ -110,7 +110,7 @@ def train_autoencoder(
             loss = F.mse_loss(model(batch), batch)
             loss.backward()
             optimizer.step()
-        with torch.no_grad():
+        with torch.inference_mode():  # no graph: only the value is recorded
             history.append(float(F.mse_loss(model(X), X)))
     return history
     # END SOLUTION
@@ -146,8 +146,8 @@ def same_span(A: torch.Tensor, B: torch.Tensor, tol: float = 1e-3) -> bool:
     ranks = []
     for M in (A, B):
         s = torch.linalg.svdvals(M.double())
-        tol = max(M.shape) * torch.finfo(M.dtype).eps * (s[0] if s.numel() else 0.0)
-        ranks.append(int((s > tol).sum()))
+        cutoff = max(M.shape) * torch.finfo(M.dtype).eps * (s[0] if s.numel() else 0.0)
+        ranks.append(int((s > cutoff).sum()))
     if ranks[0] != ranks[1]:
         return False
     return bool((cosines >= 1 - tol).all())

@@ -66,7 +66,7 @@ def mtl_loss(
                 f"{task}: outputs and targets must both have shape (n,), got {tuple(out.shape)} "
                 f"and {tuple(y.shape)}"
             )
-        y = y.to(device=out.device, dtype=out.dtype)
+        y = y.to(out)  # the output's device and dtype
         present = ~torch.isnan(y)
         # Select first, then compute: the NaN targets never enter the graph, so no NaN gradient.
         o, t = out[present], y[present]

@@ -16,7 +16,7 @@ class Normalizer:
         return all(getattr(self, name, None) is not None for name in self.state_names)
 
     def _check(self, X: torch.Tensor, method: str) -> torch.Tensor:
-        """Return X if it is a 2-D floating tensor that `method` accepts; else raise (see the notebook)."""
+        """Return X if `method` ("fit", "transform", ...) may use it; else RuntimeError or ValueError."""
         # BEGIN SOLUTION
         fitting = method == "fit"
         if not fitting and not self.is_fitted():
@@ -27,9 +27,8 @@ class Normalizer:
         if fitting and X.shape[0] < 1:
             raise ValueError(f"fit needs at least one sample, got shape {tuple(X.shape)}")
         if not fitting and X.shape[1] != self.n_features:
-            raise ValueError(
-                f"{method} got {X.shape[1]} features, but the normalizer was fitted on {self.n_features}"
-            )
+            fitted_on = self.n_features
+            raise ValueError(f"{method} got {X.shape[1]} features, but the normalizer was fitted on {fitted_on}")
         return X
         # END SOLUTION
 

@@ -16,7 +16,7 @@ def test_autograder_zip_is_an_otter_zip(depth_build):
         env = zf.read("environment.yml").decode()
     assert {"run_autograder", "run_otter.py", "setup.sh", "environment.yml"} <= names
     assert {f"tests/q{i}.py" for i in range(1, 6)} <= names
-    assert "files/dl541_testing.py" in names
+    assert "files/dl541_testing/__init__.py" in names
     assert config["pdf"] is False and config["lang"] == "python"
     assert "playwright" not in setup
     assert "torch==2.13.0" in env and "otter-grader[grading]==7.0.0" in env
@@ -28,8 +28,11 @@ def test_student_distribution_has_public_tests_only(depth_build):
     text = "\n".join(p.read_text() for p in student.rglob("*") if p.is_file())
     for name in verify.hidden_case_names("depth"):
         assert name not in text, f"hidden test {name} leaked into the student distribution"
+    code = {line.strip() for line in text.splitlines()} | verify._code_lines(
+        "depth.ipynb", (student / "depth.ipynb").read_text()
+    )
     for line in verify.solution_lines("depth"):
-        assert line not in text, f"solution line {line!r} leaked into the student distribution"
+        assert line not in code, f"solution line {line!r} leaked into the student distribution"
     assert "hidden=True" not in text
     with zipfile.ZipFile(depth_build.student_zip) as zf:
         assert "depth.ipynb" in zf.namelist() and "tests/q1.py" in zf.namelist()

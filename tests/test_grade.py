@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,6 +21,14 @@ from dl541.grader import Options, grade_batch
 from dl541.sandbox import Limits
 
 REFERENCE = (paths.REFERENCE_DIR / "depth.py").read_text()
+
+
+def depth_build_max(built) -> float:
+    return float(sum(built.points.values()))
+
+
+def _q5_points(ag) -> float:
+    return float(next(tf.possible for tf in ag.test_files if tf.name == "q5"))
 
 
 def _rows(out: Path) -> dict[str, dict]:
@@ -62,16 +71,16 @@ def test_grade_samples_of_every_kind(depth_build, depth_samples, tmp_path):
         "q5",
     ]
     for kind in ("reference.ipynb", "reference.py", "reference-export.zip"):
-        assert rows[f"depth-{kind}"]["score"] == "19", kind
+        assert float(rows[f"depth-{kind}"]["score"]) == depth_build_max(depth_build), kind
         assert rows[f"depth-{kind}"]["status"] == "ok"
     assert rows["depth-skeleton.ipynb"]["score"] == "0"
     assert rows["depth-not-a-notebook.ipynb"]["status"] == "invalid"
     assert rows["depth-syntax-error.ipynb"]["status"] == "error"
-    assert 0 < float(rows["depth-syntax-error.ipynb"]["score"]) < 19
+    assert 0 < float(rows["depth-syntax-error.ipynb"]["score"]) < depth_build_max(depth_build)
     assert rows["depth-raises.ipynb"]["status"] == "error"
     assert rows["depth-missing-name.py"]["q5"] == "0" and rows["depth-missing-name.py"]["q1"] == "3"
     results = json.loads((out / "depth-reference.ipynb" / "results.json").read_text())
-    assert results["score"] == 19
+    assert results["score"] == depth_build_max(depth_build)
     assert {t["visibility"] for t in results["tests"] if t["name"].startswith("q")} == {"after_due_date"}
     summary = json.loads((out / "summary.json").read_text())
     assert summary["submissions"] == len(files) and summary["statuses"]["ok"] >= 4
@@ -86,7 +95,10 @@ def test_check_prints_each_test_and_counterexample(depth_build, tmp_path):
     assert "FAIL q4" in output and "PASS q1" in output
     assert "matches_an_independent_count" in output
     assert "Failing test case" in output or "Falsifying" in output  # hypothesis's shrunk example
-    assert "score: 17 / 19" in output
+    full = depth_build_max(depth_build)
+    lost = sum(float(m) for m in re.findall(r"FAIL q\d+\s+\w+\s+\w+ \(([\d.]+) pt\)", output))
+    assert 0 < lost < depth_build.points["q4"] + 1e-9  # only q4 tests fail
+    assert f"score: {full - lost:g} / {full:g}" in output
 
 
 HOSTILE = {
@@ -118,19 +130,22 @@ def hostile_records(depth_ag, tmp_path_factory):
 @pytest.mark.parametrize(
     "name, status, score",
     [
-        ("loops-at-load", "timeout", 19),  # the cell is stopped; what it defined before still counts
-        ("exits-cleanly", "exited", 19),
-        ("os-exit-in-test", "exited", 15),  # q1..q4 finished before q5 killed the interpreter
-        ("segfaults", "crashed", 19),  # the crashing line is skipped, the rest is graded
-        ("floods-output", "ok", 19),
-        ("allocates", "memory", 19),
-        ("loops-in-test", "timeout", 15),  # each q5 test is stopped; grading resumes after it
-        ("slow-test", "timeout", 15),  # one test past --test-timeout fails, the rest count
+        ("loops-at-load", "timeout", "full"),  # the cell is stopped; what it defined before still counts
+        ("exits-cleanly", "exited", "full"),
+        ("os-exit-in-test", "exited", "no q5"),  # q1..q4 finished before q5 killed the interpreter
+        ("segfaults", "crashed", "full"),  # the crashing line is skipped, the rest is graded
+        ("floods-output", "ok", "full"),
+        ("allocates", "memory", "full"),
+        ("loops-in-test", "timeout", "no q5"),  # each q5 test is stopped; grading resumes after it
+        ("slow-test", "timeout", "no q5"),  # one test past --test-timeout fails, the rest count
     ],
 )
-def test_hostile_submission_gets_clear_status_and_finished_marks(hostile_records, name, status, score):
+def test_hostile_submission_gets_clear_status_and_finished_marks(
+    hostile_records, depth_ag, name, status, score
+):
     records, _ = hostile_records
     record = records[name]
+    score = depth_ag.max_score - (_q5_points(depth_ag) if score == "no q5" else 0)
     assert record["status"] == status, record["detail"]
     assert record["score"] == score, [c["case"] for c in record["cases"] if not c["passed"]]
     assert record["detail"] or status == "ok"
@@ -190,7 +205,7 @@ def test_killed_batch_resumes_to_the_same_gradebook(depth_build, tmp_path):
     assert f"kept {len(done_before)} earlier result(s)" in result.stdout
     rows = _rows(out)
     assert sorted(rows) == [f"s{i}.py" for i in range(4)]
-    assert {r["score"] for r in rows.values()} == {"19"}
+    assert {float(r["score"]) for r in rows.values()} == {depth_build_max(depth_build)}
 
 
 def test_duplicate_names_and_bad_files_do_not_stop_the_batch(depth_ag, depth_samples, tmp_path):

@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export MPLBACKEND=Agg
 .venv/bin/python -m pytest -q "$@"
-.venv/bin/dl541 verify --jobs 2
+.venv/bin/dl541 verify --jobs 2 --mutants 6

@@ -18,8 +18,8 @@ def init_mlp(layer_sizes, generator=None):
     sizes = list(layer_sizes)
     return [
         (
-            torch.randn((sizes[i + 1], sizes[i]), generator=generator),
-            torch.randn((sizes[i + 1],), generator=generator),
+            torch.randn((sizes[i + 1], sizes[i]), generator=generator, dtype=torch.float32),
+            torch.randn((sizes[i + 1],), generator=generator, dtype=torch.float32),
         )
         for i in range(len(sizes) - 1)
     ]

@@ -17,9 +17,10 @@ def lecture_examples(count_weights):
 
 @test_case(points=1, hidden=True)
 def random_layer_lists(count_weights):
-    from dl541_testing import prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property
 
     require(count_weights=count_weights)
 
@@ -45,6 +46,7 @@ def rejects_bad_sizes(count_weights):
     for bad in [(), (5,), (2, 0, 1), (3, -1)]:
         try:
             count_weights(bad)
-        except ValueError:
+        except ValueError as exc:
+            assert str(exc).strip(), f"count_weights({bad}) raised ValueError without a message"
             continue
         raise AssertionError(f"count_weights({bad}) should raise ValueError")

@@ -8,6 +8,7 @@ points = None
 @test_case(points=1, hidden=False)
 def shapes_of_lecture_net(init_mlp):
     import torch
+
     from dl541_testing import require
 
     require(init_mlp=init_mlp)
@@ -20,9 +21,10 @@ def shapes_of_lecture_net(init_mlp):
 @test_case(points=1, hidden=True)
 def shapes_dtype_and_generator(init_mlp):
     import torch
-    from dl541_testing import prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property
 
     require(init_mlp=init_mlp)
 
@@ -46,6 +48,7 @@ def shapes_dtype_and_generator(init_mlp):
 @test_case(points=1, hidden=True)
 def standard_normal_entries(init_mlp):
     import torch
+
     from dl541_testing import require
 
     require(init_mlp=init_mlp)
@@ -60,3 +63,20 @@ def standard_normal_entries(init_mlp):
         )
     other = init_mlp((1, 20_000, 1), generator=torch.Generator().manual_seed(2))
     assert not torch.equal(params[0][0], other[0][0]), "the generator argument must be used"
+
+
+@test_case(points=1, hidden=True)
+def float32_whatever_the_default_dtype(init_mlp):
+    import torch
+
+    from dl541_testing import require
+
+    require(init_mlp=init_mlp)
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        params = init_mlp((3, 2, 1), generator=torch.Generator().manual_seed(0))
+    finally:
+        torch.set_default_dtype(previous)
+    dtypes = sorted({str(t.dtype) for W, b in params for t in (W, b)})
+    assert dtypes == ["torch.float32"], f"with float64 as torch's default, init_mlp gave {dtypes}; ask for float32"

@@ -8,6 +8,7 @@ points = None
 @test_case(points=1, hidden=False)
 def output_shape(init_mlp, mlp_forward):
     import torch
+
     from dl541_testing import device, require
 
     require(init_mlp=init_mlp, mlp_forward=mlp_forward)
@@ -20,9 +21,10 @@ def output_shape(init_mlp, mlp_forward):
 @test_case(points=1, hidden=True)
 def agrees_with_layer_by_layer(init_mlp, mlp_forward):
     import torch
-    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
 
     require(init_mlp=init_mlp, mlp_forward=mlp_forward)
     dev = device()
@@ -59,9 +61,10 @@ def agrees_with_layer_by_layer(init_mlp, mlp_forward):
 @test_case(points=1, hidden=True)
 def homogeneous_and_even_without_bias(mlp_forward):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(mlp_forward=mlp_forward)
     dev = device()
@@ -97,6 +100,7 @@ def homogeneous_and_even_without_bias(mlp_forward):
 @test_case(points=1, hidden=True)
 def rejects_wrong_input_width(init_mlp, mlp_forward):
     import torch
+
     from dl541_testing import require
 
     require(init_mlp=init_mlp, mlp_forward=mlp_forward)
@@ -104,6 +108,7 @@ def rejects_wrong_input_width(init_mlp, mlp_forward):
     for bad in (torch.zeros(5, 2), torch.zeros(5, 4), torch.zeros(3)):
         try:
             mlp_forward(params, bad)
-        except ValueError:
+        except ValueError as exc:
+            assert str(exc).strip(), "mlp_forward raised ValueError without a message"
             continue
         raise AssertionError(f"mlp_forward should raise ValueError for x of shape {tuple(bad.shape)}")

@@ -29,6 +29,7 @@ def _independent_count(params, start, end, num_points):
 @test_case(points=1, hidden=False)
 def one_region_for_a_point(init_mlp, count_activation_regions):
     import torch
+
     from dl541_testing import require
 
     require(init_mlp=init_mlp, count_activation_regions=count_activation_regions)
@@ -41,9 +42,10 @@ def one_region_for_a_point(init_mlp, count_activation_regions):
 @test_case(points=2, hidden=True)
 def matches_an_independent_count(count_activation_regions):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(count_activation_regions=count_activation_regions)
     dev = device()
@@ -72,9 +74,10 @@ def matches_an_independent_count(count_activation_regions):
 @test_case(points=1, hidden=True)
 def shallow_net_bound(count_activation_regions):
     import torch
-    from dl541_testing import prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property
 
     require(count_activation_regions=count_activation_regions)
 
@@ -97,12 +100,35 @@ def shallow_net_bound(count_activation_regions):
 @test_case(points=1, hidden=True)
 def rejects_bad_endpoints(init_mlp, count_activation_regions):
     import torch
+
     from dl541_testing import require
 
     require(init_mlp=init_mlp, count_activation_regions=count_activation_regions)
     params = init_mlp((2, 4, 1), torch.Generator().manual_seed(0))
-    try:
-        count_activation_regions(params, torch.zeros(3), torch.ones(3))
-    except ValueError:
-        return
-    raise AssertionError("start/end of shape (3,) for a 2-input net should raise ValueError")
+    cases = [
+        (torch.zeros(3), torch.ones(3), {}),
+        (torch.zeros(2), torch.ones(3), {}),
+        (torch.zeros(3), torch.ones(2), {}),
+        (torch.zeros(2), torch.ones(2), {"num_points": 0}),
+    ]
+    for start, end, kwargs in cases:
+        call = f"count_activation_regions(params of a 2-input net, start {tuple(start.shape)}, end {tuple(end.shape)}, {kwargs})"
+        try:
+            count_activation_regions(params, start, end, **kwargs)
+        except ValueError as exc:
+            assert str(exc).strip(), f"{call} raised ValueError without a message"
+            continue
+        raise AssertionError(f"{call} should raise ValueError")
+
+
+@test_case(points=1, hidden=True)
+def zero_preactivation_is_not_positive(count_activation_regions):
+    import torch
+
+    from dl541_testing import require
+
+    require(count_activation_regions=count_activation_regions)
+    # z = x on the points 0, 0.5, 1: signs (z > 0) are F, T, T -> 2 runs (z >= 0 would give 1).
+    params = [(torch.tensor([[1.0]]), torch.tensor([0.0])), (torch.tensor([[1.0]]), torch.tensor([0.0]))]
+    got = count_activation_regions(params, torch.tensor([0.0]), torch.tensor([1.0]), num_points=3)
+    assert got == 2, f"z = x at x = 0, 0.5, 1 has patterns F, T, T (z > 0): 2 runs; got {got}"

@@ -20,9 +20,10 @@ def architecture(sawtooth_mlp):
 @test_case(points=1, hidden=True)
 def stays_in_unit_interval(sawtooth_mlp):
     import torch
-    from dl541_testing import prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property
 
     require(sawtooth_mlp=sawtooth_mlp)
 
@@ -44,9 +45,10 @@ def stays_in_unit_interval(sawtooth_mlp):
 @test_case(points=2, hidden=True)
 def regions_double_with_depth(sawtooth_mlp):
     import torch
-    from dl541_testing import prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property
 
     require(sawtooth_mlp=sawtooth_mlp)
 
@@ -68,3 +70,17 @@ def regions_double_with_depth(sawtooth_mlp):
         assert regions >= 2**depth, f"depth {depth}: {regions} regions on [0, 1], need {2**depth}"
 
     run_property(check)
+
+
+@test_case(points=1, hidden=True)
+def rejects_depth_below_one(sawtooth_mlp):
+    from dl541_testing import require
+
+    require(sawtooth_mlp=sawtooth_mlp)
+    for bad in (0, -3):
+        try:
+            sawtooth_mlp(bad)
+        except ValueError as exc:
+            assert str(exc).strip(), f"sawtooth_mlp({bad}) raised ValueError without a message"
+            continue
+        raise AssertionError(f"sawtooth_mlp({bad}) should raise ValueError")

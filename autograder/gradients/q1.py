@@ -8,8 +8,9 @@ points = None
 @test_case(points=1, hidden=False)
 def lecture_architecture(make_deep_mlp):
     import torch
-    from dl541_testing import require
     from torch import nn
+
+    from dl541_testing import require
 
     require(make_deep_mlp=make_deep_mlp)
     model = make_deep_mlp(3, 8, "tanh", 1.0, generator=torch.Generator().manual_seed(0))
@@ -24,10 +25,11 @@ def lecture_architecture(make_deep_mlp):
 @test_case(points=1, hidden=True)
 def architecture_for_every_activation(make_deep_mlp):
     import torch
-    from dl541_testing import prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
     from torch import nn
+
+    from dl541_testing import prop, require, run_property
 
     require(make_deep_mlp=make_deep_mlp)
     reference = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "linear": lambda z: z}
@@ -77,8 +79,9 @@ def weights_have_variance_scale_squared_over_width(make_deep_mlp):
     import math
 
     import torch
-    from dl541_testing import require
     from torch import nn
+
+    from dl541_testing import require
 
     require(make_deep_mlp=make_deep_mlp)
     for width, scale, activation in [(150, 0.5, "relu"), (120, 2.0, "tanh"), (100, 1.0, "linear")]:
@@ -113,6 +116,7 @@ def weights_have_variance_scale_squared_over_width(make_deep_mlp):
 @test_case(points=1, hidden=True)
 def uses_the_generator(make_deep_mlp):
     import torch
+
     from dl541_testing import require
 
     require(make_deep_mlp=make_deep_mlp)

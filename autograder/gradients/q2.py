@@ -13,9 +13,8 @@ def _random_sequential(sizes, which, generator, dtype, dev):
     modules = []
     for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
         layer = nn.Linear(a, b)
-        with torch.no_grad():
-            layer.weight.copy_(torch.randn(b, a, generator=generator))
-            layer.bias.copy_(torch.randn(b, generator=generator))
+        layer.weight.data = torch.randn(b, a, generator=generator)
+        layer.bias.data = torch.randn(b, generator=generator)
         modules.append(layer)
         if k < len(sizes) - 2:
             modules.append(acts[(which + k) % len(acts)]())
@@ -35,15 +34,15 @@ def _expected_norms(model, x, y):
 @test_case(points=1, hidden=False)
 def one_layer_by_hand(layer_grad_norms):
     import torch
-    from dl541_testing import device, require, same_device_and_dtype
     from torch import nn
+
+    from dl541_testing import device, require, same_device_and_dtype
 
     require(layer_grad_norms=layer_grad_norms)
     dev = device()
     model = nn.Sequential(nn.Linear(1, 1)).to(dev)
-    with torch.no_grad():
-        model[0].weight.fill_(2.0)
-        model[0].bias.fill_(0.0)
+    nn.init.constant_(model[0].weight, 2.0)
+    nn.init.zeros_(model[0].bias)
     x = torch.tensor([[1.0], [2.0]], device=dev)
     y = torch.zeros(2, 1, device=dev)
     got = layer_grad_norms(model, x, y)
@@ -56,9 +55,10 @@ def one_layer_by_hand(layer_grad_norms):
 @test_case(points=2, hidden=True)
 def agrees_with_autograd_on_random_nets(layer_grad_norms):
     import torch
-    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
 
     require(layer_grad_norms=layer_grad_norms)
     dev = device()
@@ -93,9 +93,10 @@ def agrees_with_autograd_on_random_nets(layer_grad_norms):
 @test_case(points=2, hidden=True)
 def ignores_left_over_gradients(layer_grad_norms):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(layer_grad_norms=layer_grad_norms)
     dev = device()
@@ -124,6 +125,7 @@ def ignores_left_over_gradients(layer_grad_norms):
 @test_case(points=1, hidden=True)
 def accepts_y_of_shape_n(layer_grad_norms):
     import torch
+
     from dl541_testing import device, require
 
     require(layer_grad_norms=layer_grad_norms)
@@ -143,8 +145,9 @@ def accepts_y_of_shape_n(layer_grad_norms):
 @test_case(points=1, hidden=True)
 def rejects_bad_targets(layer_grad_norms):
     import torch
-    from dl541_testing import require
     from torch import nn
+
+    from dl541_testing import require
 
     require(layer_grad_norms=layer_grad_norms)
     model = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))

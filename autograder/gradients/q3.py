@@ -8,6 +8,7 @@ points = None
 @test_case(points=1, hidden=False)
 def lecture_cases(diagnose):
     import torch
+
     from dl541_testing import require
 
     require(diagnose=diagnose)
@@ -25,9 +26,10 @@ def lecture_cases(diagnose):
 @test_case(points=2, hidden=True)
 def only_first_over_last_matters(diagnose):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(diagnose=diagnose)
     dev = device()
@@ -61,6 +63,7 @@ def only_first_over_last_matters(diagnose):
 @test_case(points=1, hidden=True)
 def thresholds_are_strict(diagnose):
     import torch
+
     from dl541_testing import device, require
 
     require(diagnose=diagnose)
@@ -90,9 +93,10 @@ def thresholds_are_strict(diagnose):
 @test_case(points=1, hidden=True)
 def non_finite_anywhere_is_exploding(diagnose):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(diagnose=diagnose)
     dev = device()
@@ -116,6 +120,7 @@ def non_finite_anywhere_is_exploding(diagnose):
 @test_case(points=1, hidden=True)
 def rejects_bad_input(diagnose):
     import torch
+
     from dl541_testing import require
 
     require(diagnose=diagnose)

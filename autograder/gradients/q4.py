@@ -41,6 +41,7 @@ def _shapes():
 @test_case(points=1, hidden=False)
 def sum_of_squares_and_relative_error(numerical_gradient, relative_error):
     import torch
+
     from dl541_testing import device, require, same_device_and_dtype
 
     require(numerical_gradient=numerical_gradient, relative_error=relative_error)
@@ -64,9 +65,10 @@ def sum_of_squares_and_relative_error(numerical_gradient, relative_error):
 @test_case(points=2, hidden=True)
 def agrees_with_autograd_on_smooth_functions(numerical_gradient, relative_error):
     import torch
-    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
 
     require(numerical_gradient=numerical_gradient, relative_error=relative_error)
     dev = device()
@@ -100,9 +102,10 @@ def agrees_with_autograd_on_smooth_functions(numerical_gradient, relative_error)
 @test_case(points=1, hidden=True)
 def centered_differences_are_exact_on_quadratics(numerical_gradient):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(numerical_gradient=numerical_gradient)
     dev = device()
@@ -127,6 +130,7 @@ def centered_differences_are_exact_on_quadratics(numerical_gradient):
 @test_case(points=1, hidden=True)
 def float32_input_is_differenced_in_float64(numerical_gradient):
     import torch
+
     from dl541_testing import device, require, same_device_and_dtype
 
     require(numerical_gradient=numerical_gradient)
@@ -149,9 +153,10 @@ def float32_input_is_differenced_in_float64(numerical_gradient):
 @test_case(points=1, hidden=True)
 def relative_error_formula(relative_error):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(relative_error=relative_error)
     dev = device()
@@ -186,6 +191,7 @@ def relative_error_formula(relative_error):
 @test_case(points=1, hidden=True)
 def rejects_bad_input(numerical_gradient, relative_error):
     import torch
+
     from dl541_testing import require
 
     require(numerical_gradient=numerical_gradient, relative_error=relative_error)

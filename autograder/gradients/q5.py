@@ -30,6 +30,7 @@ def _copies(params):
 @test_case(points=1, hidden=False)
 def three_four_five(clip_grad_norm_):
     import torch
+
     from dl541_testing import device, require, same_device_and_dtype
 
     require(clip_grad_norm_=clip_grad_norm_)
@@ -48,9 +49,10 @@ def three_four_five(clip_grad_norm_):
 @test_case(points=2, hidden=True)
 def agrees_with_torch(clip_grad_norm_):
     import torch
-    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
 
     require(clip_grad_norm_=clip_grad_norm_)
     dev = device()
@@ -93,9 +95,10 @@ def agrees_with_torch(clip_grad_norm_):
 @test_case(points=1, hidden=True)
 def never_increases_a_norm(clip_grad_norm_):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(clip_grad_norm_=clip_grad_norm_)
     dev = device()
@@ -130,8 +133,9 @@ def never_increases_a_norm(clip_grad_norm_):
 @test_case(points=1, hidden=True)
 def accepts_model_parameters_generator(clip_grad_norm_):
     import torch
-    from dl541_testing import device, require
     from torch import nn
+
+    from dl541_testing import device, require
 
     require(clip_grad_norm_=clip_grad_norm_)
     dev = device()
@@ -158,6 +162,7 @@ def accepts_model_parameters_generator(clip_grad_norm_):
 @test_case(points=1, hidden=True)
 def rejects_negative_max_norm(clip_grad_norm_):
     import torch
+
     from dl541_testing import require
 
     require(clip_grad_norm_=clip_grad_norm_)

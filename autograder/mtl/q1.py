@@ -8,6 +8,7 @@ points = None
 @test_case(points=1, hidden=False)
 def lecture_shapes(MultiTaskNet):
     import torch
+
     from dl541_testing import device, require
 
     require(MultiTaskNet=MultiTaskNet)
@@ -29,9 +30,10 @@ def lecture_shapes(MultiTaskNet):
 @test_case(points=1, hidden=True)
 def shapes_device_and_dtype(MultiTaskNet):
     import torch
-    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
 
     require(MultiTaskNet=MultiTaskNet)
     dev = device()
@@ -65,9 +67,10 @@ def shapes_device_and_dtype(MultiTaskNet):
 @test_case(points=1, hidden=True)
 def shared_trunk_and_own_heads(MultiTaskNet):
     import torch
-    from dl541_testing import prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property
 
     require(MultiTaskNet=MultiTaskNet)
 
@@ -107,6 +110,7 @@ def shared_trunk_and_own_heads(MultiTaskNet):
 def learns_all_three_tasks(MultiTaskNet):
     import torch
     import torch.nn.functional as F
+
     from dl541_testing import require
 
     require(MultiTaskNet=MultiTaskNet)
@@ -152,6 +156,7 @@ def learns_all_three_tasks(MultiTaskNet):
 @test_case(points=1, hidden=True)
 def rejects_wrong_input_shape(MultiTaskNet):
     import torch
+
     from dl541_testing import require
 
     require(MultiTaskNet=MultiTaskNet)

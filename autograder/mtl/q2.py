@@ -15,17 +15,17 @@ def _expected_parts(outputs, targets):
     import torch
 
     parts = {}
-    for task, out in outputs.items():
-        out = out.detach().double().cpu()
-        y = targets[task].double().cpu()
-        keep = ~torch.isnan(y)
-        o, t = out[keep], y[keep]
+    for key in outputs:
+        predicted = outputs[key].detach().double().cpu()
+        observed = targets[key].double().cpu()
+        keep = ~torch.isnan(observed)
+        o, t = predicted[keep], observed[keep]
         if len(o) == 0:
-            parts[task] = 0.0
-        elif task == "age":
-            parts[task] = float(((o - t) ** 2).mean())
+            parts[key] = 0.0
+        elif key == "age":
+            parts[key] = float(((o - t) ** 2).mean())
         else:  # -log sigmoid(o) for a 1, -log(1 - sigmoid(o)) for a 0, in a stable form
-            parts[task] = float((torch.clamp(o, min=0) - o * t + torch.log1p(torch.exp(-o.abs()))).mean())
+            parts[key] = float((torch.clamp(o, min=0) - o * t + torch.log1p(torch.exp(-o.abs()))).mean())
     return parts
 
 
@@ -50,6 +50,7 @@ def _random_batch(seed, n, dtype, dev):
 @test_case(points=1, hidden=False)
 def lecture_example(mtl_loss):
     import torch
+
     from dl541_testing import require
 
     require(mtl_loss=mtl_loss)
@@ -84,9 +85,10 @@ def lecture_example(mtl_loss):
 def parts_agree_with_functional_losses(mtl_loss):
     import torch
     import torch.nn.functional as F
-    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
 
     require(mtl_loss=mtl_loss)
     dev = device()
@@ -126,9 +128,10 @@ def parts_agree_with_functional_losses(mtl_loss):
 @test_case(points=1, hidden=True)
 def total_is_the_weighted_sum(mtl_loss):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(mtl_loss=mtl_loss)
     dev = device()
@@ -158,9 +161,10 @@ def total_is_the_weighted_sum(mtl_loss):
 @test_case(points=1, hidden=True)
 def batch_order_does_not_matter(mtl_loss):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(mtl_loss=mtl_loss)
     dev = device()
@@ -188,23 +192,28 @@ def batch_order_does_not_matter(mtl_loss):
 @test_case(points=1, hidden=True)
 def rejects_bad_input(mtl_loss):
     import torch
+
     from dl541_testing import require
 
     require(mtl_loss=mtl_loss)
     outputs, targets = _random_batch(0, 4, torch.float32, "cpu")
-    cases = {
-        "targets without 'age'": (outputs, {k: v for k, v in targets.items() if k != "age"}, None),
+    cases = {  # what is wrong: (outputs, targets, weights, a word the message must contain)
+        "targets without 'age'": (outputs, {k: v for k, v in targets.items() if k != "age"}, None, "age"),
         "a target of shape (3,) for outputs of shape (4,)": (
-            outputs, {**targets, "smile": targets["smile"][:3]}, None
+            outputs, {**targets, "smile": targets["smile"][:3]}, None, "3"
         ),
         "an unknown task 'hair' in outputs and targets": (
-            {**outputs, "hair": outputs["smile"]}, {**targets, "hair": targets["smile"]}, None
+            {**outputs, "hair": outputs["smile"]}, {**targets, "hair": targets["smile"]}, None, "hair"
         ),
-        "a weight for the unknown task 'smiles'": (outputs, targets, {"smiles": 1.0}),
+        "a weight for the unknown task 'smiles'": (outputs, targets, {"smiles": 1.0}, "smiles"),
     }
-    for what, (o, t, w) in cases.items():
+    for what, (o, t, w, word) in cases.items():
         try:
             mtl_loss(o, t, w)
-        except ValueError:
+        except ValueError as exc:
+            assert word in str(exc), (
+                f"mtl_loss with {what} raised ValueError({str(exc)!r}); the message should say what was "
+                f"wrong (mention {word!r})"
+            )
             continue
         raise AssertionError(f"mtl_loss with {what} should raise ValueError")

@@ -17,17 +17,17 @@ def _expected_parts(outputs, targets):
     import torch
 
     parts = {}
-    for task, out in outputs.items():
-        out = out.detach().double().cpu()
-        y = targets[task].double().cpu()
-        keep = ~torch.isnan(y)
-        o, t = out[keep], y[keep]
+    for key in outputs:
+        predicted = outputs[key].detach().double().cpu()
+        observed = targets[key].double().cpu()
+        keep = ~torch.isnan(observed)
+        o, t = predicted[keep], observed[keep]
         if len(o) == 0:
-            parts[task] = 0.0
-        elif task == "age":
-            parts[task] = float(((o - t) ** 2).mean())
+            parts[key] = 0.0
+        elif key == "age":
+            parts[key] = float(((o - t) ** 2).mean())
         else:  # -log sigmoid(o) for a 1, -log(1 - sigmoid(o)) for a 0, in a stable form
-            parts[task] = float((torch.clamp(o, min=0) - o * t + torch.log1p(torch.exp(-o.abs()))).mean())
+            parts[key] = float((torch.clamp(o, min=0) - o * t + torch.log1p(torch.exp(-o.abs()))).mean())
     return parts
 
 
@@ -58,6 +58,7 @@ def lecture_example_with_a_missing_label(mtl_loss):
     import math
 
     import torch
+
     from dl541_testing import require
 
     require(mtl_loss=mtl_loss)
@@ -80,18 +81,19 @@ def lecture_example_with_a_missing_label(mtl_loss):
         )
     assert math.isfinite(_num(total)), f"total is {_num(total)}; a missing label must be left out"
     total.backward()
-    for task, out in outputs.items():
-        assert out.grad is not None and bool(torch.isfinite(out.grad).all()), (
-            f"after total.backward(), outputs[{task!r}].grad is {out.grad}; it must be finite everywhere"
+    for task, predicted in outputs.items():
+        assert predicted.grad is not None and bool(torch.isfinite(predicted.grad).all()), (
+            f"after total.backward(), outputs[{task!r}].grad is {predicted.grad}; it must be finite everywhere"
         )
 
 
 @test_case(points=2, hidden=True)
 def present_labels_only_and_finite_gradients(mtl_loss):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(mtl_loss=mtl_loss)
     dev = device()
@@ -113,8 +115,8 @@ def present_labels_only_and_finite_gradients(mtl_loss):
         want = sum(expected.values())
         assert abs(_num(total) - want) <= tol * (1 + want), f"total is {_num(total)}, expected {want}"
         total.backward()
-        for task, out in outputs.items():
-            grad = out.grad
+        for task, predicted in outputs.items():
+            grad = predicted.grad
             assert grad is not None, f"after total.backward(), outputs[{task!r}].grad is None"
             assert bool(torch.isfinite(grad).all()), (
                 f"after total.backward(), outputs[{task!r}].grad is {grad.tolist()} with targets "
@@ -132,9 +134,10 @@ def present_labels_only_and_finite_gradients(mtl_loss):
 @test_case(points=1, hidden=True)
 def missing_rows_change_nothing(mtl_loss):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(mtl_loss=mtl_loss)
     dev = device()
@@ -182,9 +185,10 @@ def missing_rows_change_nothing(mtl_loss):
 @test_case(points=1, hidden=True)
 def task_without_labels_contributes_zero(mtl_loss):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(mtl_loss=mtl_loss)
     dev = device()
@@ -218,9 +222,10 @@ def task_without_labels_contributes_zero(mtl_loss):
 @test_case(points=1, hidden=True)
 def inputs_are_not_changed(mtl_loss):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(mtl_loss=mtl_loss)
     dev = device()
@@ -231,7 +236,10 @@ def inputs_are_not_changed(mtl_loss):
         outputs, targets = _batch_with_gaps(seed, n, 0.5, torch.float64, dev)
         before_o = {k: v.detach().clone() for k, v in outputs.items()}
         before_t = {k: v.clone() for k, v in targets.items()}
-        mtl_loss(outputs, targets)
+        result = mtl_loss(outputs, targets)
+        assert isinstance(result, tuple) and len(result) == 2, (
+            f"mtl_loss returned {type(result).__name__}, expected a pair (total, parts)"
+        )
         for task in TASKS:
             assert torch.equal(outputs[task].detach(), before_o[task]), f"mtl_loss changed outputs[{task!r}]"
             assert torch.allclose(targets[task], before_t[task], equal_nan=True, rtol=0, atol=0), (

@@ -55,9 +55,10 @@ def zero_weight_sends_no_gradient(mtl_loss):
 @test_case(points=1, hidden=True)
 def zero_weights_and_nonzero_weights(mtl_loss):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(mtl_loss=mtl_loss)
     dev = device()
@@ -89,9 +90,10 @@ def zero_weights_and_nonzero_weights(mtl_loss):
 @test_case(points=2, hidden=True)
 def trunk_gradient_is_the_weighted_sum(mtl_loss):
     import torch
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(mtl_loss=mtl_loss)
     dev = device()
@@ -127,9 +129,10 @@ def trunk_gradient_is_the_weighted_sum(mtl_loss):
 
 @test_case(points=1, hidden=True)
 def unlisted_weights_default_to_one(mtl_loss):
-    from dl541_testing import device, prop, require, run_property
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
 
     require(mtl_loss=mtl_loss)
     dev = device()

@@ -49,14 +49,13 @@ MISTAKES = [
         "replace": [("std = X.std(dim=0, correction=0).detach()", "std = X.std(dim=0).detach()")],
     },
     {
-        "id": "zscore-wrong-axis",
+        "id": "zscore-mean-without-dim",
         "question": "q2",
-        "why": "takes the mean over the features of each sample (dim=1) instead of over the samples",
+        "why": "writes X.mean() without dim=0: centres every feature with the grand mean of all entries",
         "replace": [
             (
                 "self.mean = X.mean(dim=0).detach().clone()\n        std = X.std(dim=0, correction=0)",
-                "self.mean = X.mean(dim=1, keepdim=True).mean(dim=0).detach().clone()\n"
-                "        std = X.std(dim=0, correction=0)",
+                "self.mean = X.mean().repeat(X.shape[1]).detach()\n        std = X.std(dim=0, correction=0)",
             )
         ],
     },

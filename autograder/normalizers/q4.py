@@ -17,6 +17,7 @@ def _makers(MinMaxNormalizer, ZScoreNormalizer, Whitener):
 def _data(seed, n, d, dtype=None):
     """n samples of d correlated features, on the device under test."""
     import torch
+
     from dl541_testing import device
 
     g = torch.Generator().manual_seed(seed)
@@ -25,9 +26,10 @@ def _data(seed, n, d, dtype=None):
     return X.to(dtype or torch.float64).to(device())
 
 
-def _raises(error, call):
+def _raises(error, function, *args):
+    """True when function(*args) raises `error`; False when it returns or raises something else."""
     try:
-        call()
+        function(*args)
     except error:
         return True
     except Exception:  # noqa: BLE001 - another exception is the wrong kind
@@ -38,12 +40,13 @@ def _raises(error, call):
 @test_case(points=1, hidden=False)
 def fit_returns_self_and_transform_needs_fit(ZScoreNormalizer):
     import torch
+
     from dl541_testing import device, require
 
     require(ZScoreNormalizer=ZScoreNormalizer)
     X = torch.tensor([[1.0, 2.0], [3.0, 5.0]], device=device())
     norm = ZScoreNormalizer()
-    assert _raises(RuntimeError, lambda: norm.transform(X)), (
+    assert _raises(RuntimeError, norm.transform, X), (
         "ZScoreNormalizer().transform(X) before fit should raise RuntimeError"
     )
     got = norm.fit(X)
@@ -53,16 +56,17 @@ def fit_returns_self_and_transform_needs_fit(ZScoreNormalizer):
 @test_case(points=1, hidden=True)
 def errors_on_misuse(MinMaxNormalizer, ZScoreNormalizer, Whitener):
     import torch
+
     from dl541_testing import device, require
 
     require(MinMaxNormalizer=MinMaxNormalizer, ZScoreNormalizer=ZScoreNormalizer, Whitener=Whitener)
     for what, make in _makers(MinMaxNormalizer, ZScoreNormalizer, Whitener):
         X = _data(0, 10, 3)
         for method in ("transform", "inverse_transform"):
-            assert _raises(RuntimeError, lambda: getattr(make(), method)(X)), (
+            assert _raises(RuntimeError, getattr(make(), method), X), (
                 f"{what}.{method}(X) before fit should raise RuntimeError"
             )
-        assert _raises(ValueError, lambda: make().fit(torch.ones(5, device=device()))), (
+        assert _raises(ValueError, make().fit, torch.ones(5, device=device())), (
             f"{what}.fit(X) with X of shape (5,) should raise ValueError (X must be (n, d))"
         )
         for d_fit, d_bad in [(3, 1), (1, 3), (3, 4), (2, 3)]:
@@ -70,12 +74,12 @@ def errors_on_misuse(MinMaxNormalizer, ZScoreNormalizer, Whitener):
             assert norm is not None, f"{what}.fit(X) returned None, expected the normalizer"
             bad = _data(1, 4, d_bad)
             for method in ("transform", "inverse_transform"):
-                assert _raises(ValueError, lambda: getattr(norm, method)(bad)), (
+                assert _raises(ValueError, getattr(norm, method), bad), (
                     f"{what} fitted on {d_fit} features: {method}(X) with {d_bad} features should "
                     "raise ValueError"
                 )
         norm = make().fit(X)
-        assert _raises(ValueError, lambda: norm.transform(X[0])), (
+        assert _raises(ValueError, norm.transform, X[0]), (
             f"{what}.transform(x) with x of shape {tuple(X[0].shape)} should raise ValueError"
         )
 
@@ -83,9 +87,10 @@ def errors_on_misuse(MinMaxNormalizer, ZScoreNormalizer, Whitener):
 @test_case(points=1, hidden=True)
 def state_dict_round_trip(MinMaxNormalizer, ZScoreNormalizer, Whitener):
     import torch
-    from dl541_testing import prop, require, run_property
-    from hypothesis import given
+    from hypothesis import example, given
     from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property
 
     require(MinMaxNormalizer=MinMaxNormalizer, ZScoreNormalizer=ZScoreNormalizer, Whitener=Whitener)
     makers = _makers(MinMaxNormalizer, ZScoreNormalizer, Whitener)
@@ -93,6 +98,7 @@ def state_dict_round_trip(MinMaxNormalizer, ZScoreNormalizer, Whitener):
     @prop(12)
     @given(st.integers(0, 2), st.integers(1, 4), st.integers(0, 2**31 - 1),
            st.sampled_from([torch.float32, torch.float64]))
+    @example(1, 2, 0, torch.float32)
     def check(which, d, seed, dtype):
         what, make = makers[which]
         X, Y = _data(seed, 12, d, dtype), _data(seed + 1, 5, d, dtype)
@@ -126,15 +132,17 @@ def state_dict_round_trip(MinMaxNormalizer, ZScoreNormalizer, Whitener):
 @test_case(points=1, hidden=True)
 def transform_never_refits(MinMaxNormalizer, ZScoreNormalizer, Whitener):
     import torch
-    from dl541_testing import prop, require, run_property, same_device_and_dtype
-    from hypothesis import given
+    from hypothesis import example, given
     from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property, same_device_and_dtype
 
     require(MinMaxNormalizer=MinMaxNormalizer, ZScoreNormalizer=ZScoreNormalizer, Whitener=Whitener)
     makers = _makers(MinMaxNormalizer, ZScoreNormalizer, Whitener)
 
     @prop(15)
     @given(st.integers(0, 2), st.integers(1, 4), st.integers(0, 2**31 - 1))
+    @example(1, 2, 0)
     def check(which, d, seed):
         what, make = makers[which]
         A, B, C = _data(seed, 12, d), 5 * _data(seed + 1, 9, d) - 40, _data(seed + 2, 4, d)
@@ -163,6 +171,7 @@ def transform_never_refits(MinMaxNormalizer, ZScoreNormalizer, Whitener):
 @test_case(points=1, hidden=True)
 def inputs_are_not_modified(MinMaxNormalizer, ZScoreNormalizer, Whitener):
     import torch
+
     from dl541_testing import require
 
     require(MinMaxNormalizer=MinMaxNormalizer, ZScoreNormalizer=ZScoreNormalizer, Whitener=Whitener)

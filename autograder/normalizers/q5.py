@@ -34,6 +34,7 @@ class _CentreAndHalve:
 def _sets(seed, n_train, n_test, d, dtype):
     """A training set and a shifted, stretched test set, on the device under test."""
     import torch
+
     from dl541_testing import device
 
     g = torch.Generator().manual_seed(seed)
@@ -53,6 +54,7 @@ def _pair(result, call):
 @test_case(points=1, hidden=False)
 def lecture_example(strategy1, strategy2, ZScoreNormalizer):
     import torch
+
     from dl541_testing import device, require
 
     require(strategy1=strategy1, strategy2=strategy2, ZScoreNormalizer=ZScoreNormalizer)
@@ -73,15 +75,17 @@ def lecture_example(strategy1, strategy2, ZScoreNormalizer):
 @test_case(points=1, hidden=True)
 def strategy1_fits_on_train_only(strategy1):
     import torch
-    from dl541_testing import prop, require, run_property, same_device_and_dtype
-    from hypothesis import given
+    from hypothesis import example, given
     from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property, same_device_and_dtype
 
     require(strategy1=strategy1)
 
     @prop(20)
     @given(st.integers(1, 12), st.integers(1, 12), st.integers(1, 4), st.integers(0, 2**31 - 1),
            st.sampled_from([torch.float32, torch.float64]))
+    @example(3, 3, 1, 0, torch.float32)
     def check(n_train, n_test, d, seed, dtype):
         train, test = _sets(seed, n_train, n_test, d, dtype)
         kept = (train.clone(), test.clone())
@@ -103,15 +107,17 @@ def strategy1_fits_on_train_only(strategy1):
 @test_case(points=1, hidden=True)
 def strategy2_fits_each_set(strategy2):
     import torch
-    from dl541_testing import prop, require, run_property, same_device_and_dtype
-    from hypothesis import given
+    from hypothesis import example, given
     from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property, same_device_and_dtype
 
     require(strategy2=strategy2)
 
     @prop(20)
     @given(st.integers(1, 12), st.integers(1, 12), st.integers(1, 4), st.integers(0, 2**31 - 1),
            st.sampled_from([torch.float32, torch.float64]))
+    @example(3, 3, 1, 0, torch.float32)
     def check(n_train, n_test, d, seed, dtype):
         train, test = _sets(seed, n_train, n_test, d, dtype)
         kept = (train.clone(), test.clone())
@@ -132,15 +138,17 @@ def strategy2_fits_each_set(strategy2):
 @test_case(points=1, hidden=True)
 def only_strategy2_fits_the_test_set_exactly(strategy1, strategy2, MinMaxNormalizer, ZScoreNormalizer):
     import torch
-    from dl541_testing import prop, require, run_property
-    from hypothesis import given
+    from hypothesis import example, given
     from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property
 
     require(strategy1=strategy1, strategy2=strategy2, MinMaxNormalizer=MinMaxNormalizer,
             ZScoreNormalizer=ZScoreNormalizer)
 
     @prop(15)
     @given(st.integers(3, 20), st.integers(3, 20), st.integers(1, 3), st.integers(0, 2**31 - 1))
+    @example(5, 5, 1, 0)
     def check(n_train, n_test, d, seed):
         train, test = _sets(seed, n_train, n_test, d, torch.float64)
         for strategy, exact in [(strategy1, False), (strategy2, True)]:

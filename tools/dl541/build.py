@@ -62,7 +62,7 @@ def build(name: str, dist: Path = paths.DEFAULT_DIST) -> Built:
     student_dir = out / "student"
     (student_dir / "tests").mkdir(parents=True)
     (student_dir / f"{name}.ipynb").write_text(student_nb)
-    shutil.copy(paths.TESTING_MODULE, student_dir / paths.TESTING_MODULE.name)
+    _copy_support_package(student_dir)
     for path in paths.test_files(name):
         (student_dir / "tests" / path.name).write_text(testfiles.public_source(path.read_text()))
 
@@ -89,7 +89,7 @@ def generate_autograder_zip(name: str, target: Path) -> None:
         tests.mkdir()
         for path in paths.test_files(name):
             shutil.copy(path, tests / path.name)
-        shutil.copy(paths.TESTING_MODULE, tmp_path / paths.TESTING_MODULE.name)
+        _copy_support_package(tmp_path)
         with _chdir(tmp_path), contextlib.redirect_stdout(open(os.devnull, "w")):
             otter_generate(
                 tests_dir="tests",
@@ -97,11 +97,21 @@ def generate_autograder_zip(name: str, target: Path) -> None:
                 config="otter_config.json",
                 requirements="requirements.txt",
                 overwrite_requirements=True,
-                files=[paths.TESTING_MODULE.name],
+                files=[SUPPORT_PACKAGE],
                 python_version="3.11",
                 no_environment=True,
             )
         _slim_setup(tmp_path / "autograder.zip", target)
+
+
+SUPPORT_PACKAGE = "dl541_testing"
+
+
+def _copy_support_package(folder: Path) -> None:
+    # A package folder, not a .py file: Otter refuses a .py submission that has another .py beside it.
+    package = folder / SUPPORT_PACKAGE
+    package.mkdir(parents=True, exist_ok=True)
+    shutil.copy(paths.TESTING_MODULE, package / "__init__.py")
 
 
 def _slim_setup(source: Path, target: Path) -> None:

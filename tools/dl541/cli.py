@@ -163,12 +163,19 @@ def _options(jobs, device, timeout, test_timeout, memory_mb, regrade=False):
     help="Output folder: grades.csv, summary.json, scores.png and one folder per submission.",
 )
 @click.option("--regrade", is_flag=True, help="Grade again even where a result is already there.")
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT|local",
+    help="Grade on a Dask cluster (one task per submission); 'local' starts one on this machine.",
+)
 @_with_grading_options
 def grade(
     assignment,
     submissions,
     out_dir,
     regrade,
+    scheduler,
     jobs,
     device,
     timeout,
@@ -188,13 +195,16 @@ def grade(
     options = _options(jobs, device, timeout, test_timeout, memory_mb, regrade)
     start = time.monotonic()
     with Progress(len(files), f"grading {name}") as progress:
-        records = grade_batch(ag, files, out_dir, options, on_result=progress.update, assignment=name)
+        records = grade_batch(
+            ag, files, out_dir, options, on_result=progress.update, assignment=name, scheduler=scheduler
+        )
     summary = report.write_gradebook(out_dir, records, ag)
     click.echo(report.summary_table(summary))
     resumed = sum(1 for r in records if r.get("resumed"))
     click.echo(
         f"graded {len(records) - resumed}, kept {resumed} earlier result(s) in "
-        f"{time.monotonic() - start:.1f} s on {options.device} with {options.jobs} job(s)"
+        f"{time.monotonic() - start:.1f} s on {options.device} "
+        + (f"on Dask ({scheduler})" if scheduler else f"with {options.jobs} job(s)")
     )
     click.echo(f"gradebook: {out_dir / 'grades.csv'}")
 
@@ -240,13 +250,27 @@ def check(
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
 @click.option("--dist", type=click.Path(path_type=Path), default=paths.DEFAULT_DIST, show_default=True)
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-def verify(assignments, jobs, dist, device) -> None:
-    """Prove each assignment's tests: reference full, skeleton zero, mistakes caught, stable grades."""
+@click.option(
+    "--mutants",
+    "mutant_count",
+    default="12",
+    show_default=True,
+    help="Automatic mutants per assignment: a number (a fixed sample), 'all', or 0 for none.",
+)
+def verify(assignments, jobs, dist, device, mutant_count) -> None:
+    """Prove each assignment's tests: reference full, skeleton zero, mistakes and mutants caught,
+    an independent solution accepted, stable grades, CPU/CUDA parity, nothing leaked."""
     from .verify import verify_assignment
 
+    if mutant_count == "all":
+        limit = None
+    elif mutant_count.isdigit():
+        limit = int(mutant_count)
+    else:
+        raise click.BadParameter(f"use a number or 'all', not {mutant_count!r}", param_hint="--mutants")
     failed = []
     for name in _assignments(assignments):
-        ok, table = verify_assignment(name, dist, jobs=jobs, device=device)
+        ok, table = verify_assignment(name, dist, jobs=jobs, device=device, mutant_limit=limit)
         click.echo(table)
         if not ok:
             failed.append(name)

@@ -99,30 +99,31 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def grade_batch(
+@dataclass
+class Pending:
+    """A submission that still needs grading."""
+
+    sid: str
+    path: Path
+    sha256: str
+
+
+def plan_batch(
     ag: Autograder,
     paths: Iterable[Path],
     out_dir: Path,
     options: Options,
-    on_result: Callable[[dict], None] | None = None,
-    assignment: str | None = None,
-) -> list[dict]:
-    """Grade every path into `out_dir` (skipping ones already graded unless regrade); return records."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    records: dict[str, dict] = {}
-    queue: deque[tuple[str, Path, str]] = deque()
+    finish: Callable[[dict], None],
+) -> list[Pending]:
+    """Settle what needs no grading (duplicates, results already in `out_dir`); return the rest."""
+    pending: list[Pending] = []
     seen: dict[str, Path] = {}
-
-    def finish(record: dict) -> None:
-        records[record["submission"]] = record
-        if on_result is not None:
-            on_result(record)
-
+    duplicates: dict[str, int] = {}
     for path in map(Path, paths):
         sid, digest = submission_id(path), sha256_of(path)
         if sid in seen:
-            dup_id = f"{sid}#{sum(1 for k in records if k.startswith(sid + '#')) + 2}"
+            duplicates[sid] = duplicates.get(sid, 1) + 1
+            dup_id = f"{sid}#{duplicates[sid]}"
             detail = f"another submission is already named {sid} ({seen[sid]}); rename one and grade again"
             finish(_without_run(ag, dup_id, path, digest, options, "duplicate", detail, out_dir))
             continue
@@ -136,24 +137,78 @@ def grade_batch(
         ):
             finish(dict(previous, resumed=True))
             continue
-        queue.append((sid, path, digest))
+        pending.append(Pending(sid, path, digest))
+    return pending
 
+
+def grade_batch(
+    ag: Autograder,
+    paths: Iterable[Path],
+    out_dir: Path,
+    options: Options,
+    on_result: Callable[[dict], None] | None = None,
+    assignment: str | None = None,
+    scheduler: str | None = None,
+) -> list[dict]:
+    """Grade every path into `out_dir` (skipping ones already graded unless regrade); return records.
+
+    With `scheduler` (a Dask scheduler address, or "local"), each submission is one Dask task.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    records: dict[str, dict] = {}
+
+    def finish(record: dict) -> None:
+        records[record["submission"]] = record
+        if on_result is not None:
+            on_result(record)
+
+    pending = plan_batch(ag, paths, out_dir, options, finish)
+    if scheduler:
+        from .dask_backend import grade_on_dask  # Dask only on this path
+
+        grade_on_dask(ag, pending, out_dir, options, scheduler, finish, assignment)
+    else:
+        grade_locally(ag, pending, out_dir, options, finish, assignment)
+    return list(records.values())
+
+
+def grade_locally(
+    ag: Autograder,
+    pending: list[Pending],
+    out_dir: Path,
+    options: Options,
+    finish: Callable[[dict], None],
+    assignment: str | None,
+    guard: Guard | None = None,
+) -> None:
+    """Grade `pending` on this machine, `options.jobs` children at a time."""
+    queue = deque(pending)
     ctx = multiprocessing.get_context("fork")
-    preload()
-    guard = Guard()
-    guard.snapshot()  # once, here; every forked child checks its copy against it
+    if guard is None:
+        preload()
+        guard = Guard()
+        guard.snapshot()  # once, here; every forked child checks its copy against it
     running: list[Job] = []
     while queue or running:
         while queue and len(running) < max(1, options.jobs):
-            sid, path, digest = queue.popleft()
+            item = queue.popleft()
             try:
-                chunks = submission.load(path, assignment)
+                chunks = submission.load(item.path, assignment)
             except (submission.InvalidSubmission, OSError) as exc:
-                finish(_without_run(ag, sid, path, digest, options, "invalid", str(exc), out_dir))
+                finish(
+                    _without_run(ag, item.sid, item.path, item.sha256, options, "invalid", str(exc), out_dir)
+                )
                 continue
             now = time.monotonic()
             job = Job(
-                sid, path, digest, chunks, tempfile.mkdtemp(prefix="dl541-sub-"), now, now + options.timeout
+                item.sid,
+                item.path,
+                item.sha256,
+                chunks,
+                tempfile.mkdtemp(prefix="dl541-sub-"),
+                now,
+                now + options.timeout,
             )
             _start_attempt(ctx, ag, job, options, guard)
             running.append(job)
@@ -169,7 +224,6 @@ def grade_batch(
             if job.finished:
                 running.remove(job)
                 finish(_finish(ag, job, options, out_dir))
-    return list(records.values())
 
 
 def _next_deadline(job: Job, options: Options) -> float:

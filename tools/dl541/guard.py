@@ -72,7 +72,13 @@ _MUTABLE_MODULES = (
     "torch.fx.experimental",
     "torch._subclasses",
 )
-_MUTABLE_ATTRS = {("sys", "stdout"), ("sys", "stderr"), ("sys", "stdin")}
+_MUTABLE_ATTRS = {
+    ("sys", "stdout"),
+    ("sys", "stderr"),
+    ("sys", "stdin"),
+    ("torch", "Storage"),  # rebound by torch.set_default_dtype
+    ("torch", "manual_seed"),  # rebound by torch itself on first use of some settings
+}
 _FAST_MODULES = (
     "torch",
     "torch.nn",

@@ -153,6 +153,12 @@ def _confine(scratch: str, autograder_root: str, device: str, limits: Limits) ->
         signal.signal(sig, signal.SIG_DFL)
 
     torch.set_num_threads(1)  # identical arithmetic whatever --jobs is; no thread pool
+    try:  # numpy's BLAS too, in case it was loaded before dl541 could set OPENBLAS_NUM_THREADS
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:
+        pass
     torch.manual_seed(0)
     if device == "cuda":
         torch.zeros(1, device="cuda")  # the CUDA runtime starts its threads before seccomp

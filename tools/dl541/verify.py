@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import mistakes, paths, skeleton
+from . import mistakes, mutants, paths, skeleton
 from .autograder import load
 from .build import build
 from .grader import Options, grade_batch, resolve_device
@@ -17,12 +17,15 @@ from .samples import write_samples
 @dataclass
 class Row:
     check: str
-    ok: bool | None  # None: skipped
+    ok: bool | None  # None: skipped, or only a warning
     detail: str
+    mark: str = ""  # shown instead of ok/FAIL/skip when set
 
 
-def verify_assignment(name: str, dist: Path, jobs: int = 2, device: str = "auto") -> tuple[bool, str]:
-    """Run every check on `name`; return (all passed, a printable table)."""
+def verify_assignment(
+    name: str, dist: Path, jobs: int = 2, device: str = "auto", mutant_limit: int | None = 12
+) -> tuple[bool, str]:
+    """Run every check on `name` (mutants: a fixed sample of `mutant_limit`, None for all, 0 for none)."""
     rows: list[Row] = []
     built = build(name, dist)
     ag = load(built.autograder_zip)
@@ -40,8 +43,13 @@ def verify_assignment(name: str, dist: Path, jobs: int = 2, device: str = "auto"
             subs.append(alt_copy)
         known = mistakes.write_all(name, tmp_path / "mistakes")
         subs += [path for _, path in known.values()]
+        every = mutants.generate(name) if mutant_limit != 0 else []
+        chosen = mutants.write(mutants.sample(every, mutant_limit), tmp_path / "mutants")
+        mutant_paths = [tmp_path / "mutants" / sid for sid in chosen]
 
-        first = _by_id(grade_batch(ag, subs, tmp_path / "run1", Options(jobs=jobs), assignment=name))
+        first = _by_id(
+            grade_batch(ag, subs + mutant_paths, tmp_path / "run1", Options(jobs=jobs), assignment=name)
+        )
         rows += _sample_rows(samples, first, ag.max_score)
         if alt_copy is not None:
             rec = first[alt_copy.name]
@@ -61,28 +69,32 @@ def verify_assignment(name: str, dist: Path, jobs: int = 2, device: str = "auto"
                 )
             )
         rows += _mistake_rows(name, known, first)
+        if mutant_limit != 0:
+            rows += _mutant_rows(name, every, chosen, first, ag.max_score)
 
-        second = _by_id(grade_batch(ag, subs, tmp_path / "run2", Options(jobs=1), assignment=name))
-        differ = [sid for sid in first if _comparable(first[sid]) != _comparable(second.get(sid))]
+        # Determinism: the samples and the alternative again, one job instead of `jobs`.
+        again = [s.path for s in samples] + ([alt_copy] if alt_copy else [])
+        second = _by_id(grade_batch(ag, again, tmp_path / "run2", Options(jobs=1), assignment=name))
+        differ = [sid for sid in second if _comparable(first[sid]) != _comparable(second[sid])]
         rows.append(
             Row(
                 "same grades on a second run, 1 job vs " + str(jobs),
                 not differ,
-                f"{len(first)} submissions" + (f"; differ: {differ}" if differ else " identical"),
+                f"{len(second)} submissions" + (f"; differ: {differ}" if differ else " identical"),
             )
         )
 
         cuda = resolve_device(device) == "cuda"
         if cuda:
             third = _by_id(
-                grade_batch(ag, subs, tmp_path / "run3", Options(jobs=1, device="cuda"), assignment=name)
+                grade_batch(ag, subs, tmp_path / "run3", Options(jobs=jobs, device="cuda"), assignment=name)
             )
-            differ = [sid for sid in first if _comparable(first[sid]) != _comparable(third.get(sid))]
+            differ = [sid for sid in third if _comparable(first[sid]) != _comparable(third[sid])]
             rows.append(
                 Row(
                     "same grades on CPU and CUDA",
                     not differ,
-                    f"{len(first)} submissions" + (f"; differ: {differ}" if differ else " identical"),
+                    f"{len(third)} submissions" + (f"; differ: {differ}" if differ else " identical"),
                 )
             )
         else:
@@ -146,6 +158,51 @@ def _mistake_rows(name: str, known: dict, records: dict) -> list[Row]:
     return rows
 
 
+def _mutant_rows(name: str, every: list, chosen: dict, records: dict, max_score: float) -> list[Row]:
+    owner = mutants.question_of(name)
+    known_equivalent = mutants.equivalent(name)
+    by_question: dict[str, list[int]] = {}
+    survivors = []
+    for sid, mutant in chosen.items():
+        rec = records[sid]
+        killed = rec["status"] != "ok" or rec["score"] < max_score - 1e-9
+        question = owner.get(mutant.function, "shared")
+        tally = by_question.setdefault(question, [0, 0])
+        tally[0] += killed
+        tally[1] += 1
+        if not killed:
+            survivors.append((mutant, question))
+    scope = "all" if len(chosen) == len(every) else f"a fixed sample of {len(chosen)} of {len(every)}"
+    scores = ", ".join(f"{q} {k}/{n}" for q, (k, n) in sorted(by_question.items()))
+    killed_total = sum(k for k, _ in by_question.values())
+    rows = [
+        Row(
+            f"mutation score ({scope} mutants)",
+            None if not chosen else True,
+            f"{killed_total}/{len(chosen)} killed; {scores}",
+        )
+    ]
+    full_run = len(chosen) == len(every)
+    for mutant, question in survivors:
+        why = known_equivalent.get(mutant.id) or (
+            "it changes only the text of an error message, which the handout does not fix"
+            if mutant.message_only
+            else None
+        )
+        # In the full run (`--mutants all`) an unexplained survivor fails verify; in a sample it warns.
+        ok = True if why else (False if full_run else None)
+        rows.append(
+            Row(
+                f"surviving mutant {mutant.id} ({question})",
+                ok,
+                f"line {mutant.line}: {mutant.before!r} -> {mutant.after!r}"
+                + (f"; equivalent: {why}" if why else "; not killed and not shown equivalent"),
+                "warn" if ok is None else "",
+            )
+        )
+    return rows
+
+
 def _comparable(record: dict | None):
     if record is None:
         return None
@@ -200,8 +257,10 @@ def _leak_rows(name: str, student_dir: Path) -> list[Row]:
     }
     hidden = hidden_case_names(name)
     leaked_tests = sorted({f"{n} in {f}" for n in hidden for f, t in texts.items() if n in t})
-    solution = solution_lines(name)
-    leaked_code = sorted({f"{line!r} in {f}" for line in solution for f, t in texts.items() if line in t})
+    solution = set(solution_lines(name))
+    leaked_code = sorted(
+        {f"{line!r} in {f}" for f, t in texts.items() for line in _code_lines(f, t) if line in solution}
+    )
     return [
         Row(
             "student distribution holds no hidden test",
@@ -217,10 +276,20 @@ def _leak_rows(name: str, student_dir: Path) -> list[Row]:
     ]
 
 
+def _code_lines(filename: str, text: str) -> set[str]:
+    """The stripped source lines of a file; for a notebook, of its code cells."""
+    if filename.endswith(".ipynb"):
+        import json
+
+        cells = json.loads(text).get("cells", [])
+        text = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
+    return {line.strip() for line in text.splitlines()}
+
+
 def _table(name: str, max_score: float, rows: list[Row]) -> str:
     width = max(len(r.check) for r in rows)
     lines = [f"== verify {name} ({max_score:g} points)"]
     for row in rows:
-        mark = "skip" if row.ok is None else ("ok" if row.ok else "FAIL")
+        mark = row.mark or ("skip" if row.ok is None else ("ok" if row.ok else "FAIL"))
         lines.append(f"  {mark:<4}  {row.check:<{width}}  {row.detail}")
     return "\n".join(lines)

@@ -1,0 +1,220 @@
+# %% [markdown]
+# # DL541 · Assignment 5 — Data augmentation: label-preserving transformations
+#
+# A digit moved two pixels to the right is still the same digit. If we know a transformation
+# $T$ that never changes the label, every training pair $(x, y)$ gives us more pairs
+# $(T(x), y)$ for free: this is **data augmentation**. It teaches the network an invariance
+# that the architecture does not have by itself: a fully connected layer treats pixel
+# $(i, j)$ and pixel $(i, j + 1)$ as unrelated inputs, so it has to *see* shifted digits to
+# recognise them.
+#
+# You will write the lecture's transformations for images of shape $(\dots, H, W)$:
+# translation by $(d_x, d_y)$, left-right flips and additive noise; then an `augment`
+# function that enlarges a data set; and finally you will repeat the lecture's experiment
+# (there on MNIST's 28×28 digits, here on scikit-learn's 8×8 `load_digits`): a small network
+# trained with and without random translations, tested on translated digits.
+#
+# **Points.** This assignment is worth {points:total} points. Each question lists its points;
+# the `grader.check` cells run the public tests, and hidden tests (property-based) decide the
+# rest when you submit. Partial credit is given test by test.
+#
+# **Conventions.** Tensors are `torch.Tensor`; keep the input's device and dtype, and never
+# change the input in place. Randomness comes only from the `generator` argument (`None` means
+# torch's global generator): the same generator state gives the same result. Bad input raises
+# `ValueError` with a clear message.
+
+# %% [reference] __imports__
+
+# %% [markdown]
+# ## Question 1 — translation ({points:q1} points)
+#
+# `translate(images, dx, dy)` moves every image of `images` (shape $(\dots, H, W)$: any number
+# of leading dimensions) by $d_x$ pixels to the right and $d_y$ pixels down:
+#
+# $$\text{out}[\dots, i, j] = \begin{cases} \text{images}[\dots, i - d_y, j - d_x] & \text{if }
+# 0 \le i - d_y < H \text{ and } 0 \le j - d_x < W,\\ 0 & \text{otherwise.}\end{cases}$$
+#
+# Pixels pushed over the border are lost and the uncovered border is filled with 0 (the
+# background of the digits), so the image never wraps around (that is what `torch.roll` would
+# do). A shift of $|d_x| \ge W$ or $|d_y| \ge H$ leaves an all-zero image.
+#
+# *Instructor's note:* `dx` and `dy` must be integers (Python `int`, a NumPy integer or an
+# integer 0-d tensor); anything else (`1.5`, `"1"`) raises `ValueError`, as does an `images`
+# with fewer than 2 dimensions. The helper `_integer` is there for that check; use it or not.
+#
+# *Think:* why does `translate(translate(x, a, b), -a, -b)` give back `x` only *inside* a
+# frame? The hidden tests check exactly which pixels survive.
+
+# %% [reference] _integer translate
+
+# %% [check] q1
+
+# %% [markdown]
+# ### See it: one digit, many shifts
+# The lecture's picture: the same digit translated by $(d_x, d_y) \in \{-2, \dots, 2\}^2$.
+# Every one of them is a valid training example with the label of the original.
+
+# %% [demo]
+import matplotlib.pyplot as plt
+from sklearn.datasets import load_digits
+
+digits = load_digits()
+X = torch.tensor(digits.images, dtype=torch.float32) / 16  # (1797, 8, 8), values in [0, 1]
+y = torch.tensor(digits.target)
+
+fig, axes = plt.subplots(5, 5, figsize=(5, 5))
+for row, dy in enumerate(range(-2, 3)):
+    for col, dx in enumerate(range(-2, 3)):
+        axes[row, col].imshow(translate(X[2], dx, dy), cmap="gray_r", vmin=0, vmax=1)
+        axes[row, col].set_title(f"({dx}, {dy})", fontsize=8)
+        axes[row, col].set_xticks([])  # keep the frame visible: it is what the digit moves in
+        axes[row, col].set_yticks([])
+fig.suptitle(f"translate(digit {int(y[2])}, dx, dy)")
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## Question 2 — random translation ({points:q2} points)
+#
+# `random_translate(images, max_shift, generator=None)` takes a batch of shape $(N, H, W)$ or
+# $(N, C, H, W)$ and moves **each image by its own** integers $d_x, d_y$, drawn independently
+# and uniformly from $\{-m, \dots, m\}$ with $m$ = `max_shift` (both ends included: mind that
+# `torch.randint`'s upper bound is exclusive). All channels of one image move together.
+#
+# Draw every random number from `generator`. A CPU generator with images on a GPU is fine:
+# draw the shifts on the generator's device. Any other shape, or a `max_shift` that is not an
+# integer $\ge 0$, raises `ValueError`.
+#
+# *Hint:* with $m$ small there are only $(2m + 1)^2$ different shifts; grouping the images by
+# shift needs at most that many calls of `translate`.
+
+# %% [reference] random_translate
+
+# %% [check] q2
+
+# %% [markdown]
+# ## Question 3 — flips and noise ({points:q3} points)
+#
+# * `flip_lr(images)` mirrors every image left to right: $\text{out}[\dots, i, j] =
+#   \text{images}[\dots, i, W - 1 - j]$.
+# * `add_gaussian_noise(images, std, generator=None)` adds independent $\mathcal N(0,
+#   \text{std}^2)$ noise to every pixel of every image.
+# * `add_laplacian_noise(images, scale, generator=None)` adds independent Laplace noise of
+#   density $\frac{1}{2b} e^{-|x|/b}$ with $b$ = `scale`: mean 0, $\mathbb E|x| = b$, standard
+#   deviation $\sqrt2\, b$, and heavier tails than a Gaussian.
+#
+# The noise functions need floating images; `std` and `scale` must be finite and $\ge 0$
+# (else `ValueError`); a value of 0 returns the images unchanged. The optional helper
+# `_noise_source` is a place for these checks shared by both. As in Question 2, draw the noise
+# on the generator's device and move it to the images'.
+#
+# *Hint:* `torch.distributions.Laplace` cannot take a generator. The difference of two
+# independent $\text{Exp}(1)$ variables is $\text{Laplace}(0, 1)$, and
+# `Tensor.exponential_(generator=...)` draws them; the inverse CDF of a uniform draw works too.
+#
+# *Think:* is `flip_lr` label-preserving for digits? For a 3? For a 2? For photographs of
+# cats? Whether a transformation preserves the label is a property of the task, not of the
+# transformation.
+
+# %% [reference] flip_lr _noise_source add_gaussian_noise add_laplacian_noise
+
+# %% [check] q3
+
+# %% [demo]
+g = torch.Generator().manual_seed(0)
+examples = [
+    ("original", X[:6]),
+    ("flip_lr", flip_lr(X[:6])),
+    ("Gaussian, std 0.2", add_gaussian_noise(X[:6], 0.2, generator=g)),
+    ("Laplace, scale 0.14 (same std)", add_laplacian_noise(X[:6], 0.2 / 2**0.5, generator=g)),
+]
+fig, axes = plt.subplots(len(examples), 6, figsize=(6, 4.4))
+for row, (title, images) in enumerate(examples):
+    for col in range(6):
+        axes[row, col].imshow(images[col], cmap="gray_r", vmin=0, vmax=1)
+        axes[row, col].axis("off")
+    axes[row, 0].set_title(title, fontsize=8, loc="left")
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## Question 4 — an augmented data set ({points:q4} points)
+#
+# `augment(images, labels, copies, max_shift, generator=None)` returns `(images_aug,
+# labels_aug)`: first the $N$ originals, then `copies` randomly translated copies of the whole
+# set, each with its own fresh shifts. Copy $c$ of image $i$ sits at index $cN + i$, so the
+# labels are the original labels repeated `copies + 1` times, in order. `labels` of a shape
+# other than $(N,)$, or a negative `copies`, raises `ValueError`.
+
+# %% [reference] augment
+
+# %% [check] q4
+
+# %% [markdown]
+# ## The experiment: does augmentation teach translation invariance?
+#
+# A network with one hidden layer of 100 ReLU units (64 → 100 → 10) is trained twice on the
+# same 1200 digits, once on the originals and once on `augment(..., copies=3, max_shift=1)`.
+# Both are tested on the 597 held-out digits, as they are and moved by a random shift of at most
+# one pixel. The heat maps show the test accuracy for every fixed shift $(d_x, d_y)$.
+#
+# Below them, as in the lecture's picture of the $100 \times 28 \times 28$ first-layer weights,
+# each of the 100 hidden units' 64 incoming weights is drawn as an 8×8 image (each scaled to
+# its own range; red and blue are the two signs, white is 0). Without augmentation the border
+# pixels are almost always 0 in the training digits: their weights get no gradient from the
+# data and only decay (white borders), and each unit is tied to the positions of centred
+# strokes. With translations every pixel carries strokes, and the units use the whole frame.
+#
+# The whole cell takes a few seconds on a CPU.
+
+# %% [demo]
+g = torch.Generator().manual_seed(0)
+order = torch.randperm(len(y), generator=g)
+X_train, y_train, X_test, y_test = X[order[:1200]], y[order[:1200]], X[order[1200:]], y[order[1200:]]
+X_test_moved = random_translate(X_test, 1, generator=torch.Generator().manual_seed(1))
+
+trained = {}
+for title, copies in [("no augmentation", 0), ("random translation", 3)]:
+    X_aug, y_aug = augment(X_train, y_train, copies, 1, generator=torch.Generator().manual_seed(2))
+    torch.manual_seed(0)  # the same initial weights for both networks
+    net = torch.nn.Sequential(
+        torch.nn.Flatten(), torch.nn.Linear(64, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10)
+    )
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-2, weight_decay=1e-4)
+    for step in range(150):  # full-batch training
+        optimizer.zero_grad()
+        torch.nn.functional.cross_entropy(net(X_aug), y_aug).backward()
+        optimizer.step()
+    with torch.no_grad():
+        accuracy = torch.zeros(5, 5)
+        for row, dy in enumerate(range(-2, 3)):
+            for col, dx in enumerate(range(-2, 3)):
+                moved = translate(X_test, dx, dy)
+                accuracy[row, col] = (net(moved).argmax(dim=1) == y_test).float().mean()
+        on_moved = float((net(X_test_moved).argmax(dim=1) == y_test).float().mean())
+    trained[title] = (net, accuracy)
+    print(f"{title:>20}: {len(y_aug)} training images; test accuracy {float(accuracy[2, 2]):.1%} "
+          f"as is, {on_moved:.1%} after random shifts of at most 1 pixel")
+
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+for ax, (title, (net, accuracy)) in zip(axes, trained.items()):
+    shown = ax.imshow(accuracy, vmin=0, vmax=1, cmap="viridis", extent=(-2.5, 2.5, 2.5, -2.5))
+    for row in range(5):
+        for col in range(5):
+            ax.text(col - 2, row - 2, f"{float(accuracy[row, col]):.2f}", ha="center", va="center",
+                    fontsize=7, color="white" if accuracy[row, col] < 0.6 else "black")
+    ax.set_xlabel("dx")
+    ax.set_title(f"test accuracy: {title}", fontsize=10)
+axes[0].set_ylabel("dy")
+fig.colorbar(shown, ax=axes, shrink=0.8)
+plt.show()
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 5))
+for ax, (title, (net, accuracy)) in zip(axes, trained.items()):
+    W = net[1].weight.detach().reshape(100, 8, 8)
+    W = W / W.abs().amax(dim=(1, 2), keepdim=True).clamp(min=1e-12)
+    tiles = torch.nn.functional.pad(W, (1, 1, 1, 1), value=float("nan"))
+    ax.imshow(tiles.reshape(10, 10, 10, 10).permute(0, 2, 1, 3).reshape(100, 100), cmap="RdBu", vmin=-1, vmax=1)
+    ax.set_title(f"first-layer weights, {title}", fontsize=10)
+    ax.axis("off")
+plt.show()

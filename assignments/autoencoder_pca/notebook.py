@@ -1,0 +1,300 @@
+# %% [markdown]
+# # DL541 · Assignment 6 — Auto-encoders and the span of the principal components
+#
+# An **auto-encoder** learns to copy its input through a narrow layer. The **encoder** maps
+# $x \in \mathbb R^d$ to a code $h = f(x) \in \mathbb R^k$, the **decoder** maps the code back to
+# $\hat x = g(h) \in \mathbb R^d$, and training minimises the reconstruction error
+# $\lVert x - \hat x \rVert^2$. No labels are needed: the input is its own target.
+#
+# The code layer is the **bottleneck**. With $k = d$ the task is trivial: $W = I$ copies every
+# input perfectly and has learned nothing about the data. Only when $k < d$ must the network
+# decide what to keep. For a *linear* auto-encoder the answer is classical: it keeps the span of
+# the top-$k$ principal components, the same subspace PCA finds, but in a basis of its own
+# choosing. You will check this on handwritten digits, and then use the encoder's codes as
+# features for a classifier that sees only a few labels (unsupervised pre-training).
+#
+# **Points.** This assignment is worth {points:total} points. Each question lists its points;
+# the `grader.check` cells run the public tests, and hidden tests (property-based) decide the
+# rest when you submit. Partial credit is given test by test.
+#
+# **Conventions.** Tensors are `torch.Tensor`; keep the input's device and dtype. Randomness
+# comes only from the `generator` argument. Bad input raises `ValueError` with a clear message.
+# Data matrices hold one sample per row: $X$ has shape $(n, d)$.
+
+# %% [reference] __imports__
+
+# %% [markdown]
+# ## Question 1 — principal components ({points:q1} points)
+#
+# With the mean $\mu = \frac1n \sum_i x_i$ and the covariance
+# $\Sigma = \frac1n \sum_i (x_i - \mu)(x_i - \mu)^\top$ (population, ddof = 0), write
+# $\Sigma = \sum_j \lambda_j u_j u_j^\top$ with $\lambda_1 \ge \lambda_2 \ge \dots \ge \lambda_d$
+# and orthonormal $u_j$. `pca(X, k)` returns `(mean, components)`: `mean` of shape `(d,)` and
+# `components` of shape `(k, d)` whose rows are $u_1^\top, \dots, u_k^\top$, largest eigenvalue
+# first. `X` must not be modified. `X` that is not 2-D, or `k` outside $0, \dots, d$, raises
+# `ValueError`.
+#
+# *Instructor's note:* an eigenvector's sign is arbitrary, and the tests accept either sign. The
+# reference makes the largest-magnitude entry of each row positive. Compute in `float64`
+# (`torch.linalg.eigh` returns eigenvalues in *ascending* order) and return tensors in `X`'s dtype.
+
+# %% [reference] pca
+
+# %% [check] q1
+
+# %% [markdown]
+# ### See it: the principal components of the digits
+# `load_digits` holds 1797 images of $8 \times 8$ pixels with values 0 to 16. We scale them to
+# $[0, 1]$ and look at the top eight components as images (red positive, blue negative).
+
+# %% [demo]
+import matplotlib.pyplot as plt
+from sklearn.datasets import load_digits
+
+digits = load_digits()
+X_digits = torch.tensor(digits.data, dtype=torch.float32) / 16
+y_digits = torch.tensor(digits.target)
+mean_digit, components = pca(X_digits, 8)
+fig, axes = plt.subplots(1, 9, figsize=(12, 1.8))
+axes[0].imshow(mean_digit.reshape(8, 8), cmap="gray_r")
+axes[0].set_title("mean", fontsize=9)
+for j, ax in enumerate(axes[1:]):
+    limit = float(components[j].abs().max())
+    ax.imshow(components[j].reshape(8, 8), cmap="RdBu_r", vmin=-limit, vmax=limit)
+    ax.set_title(f"$u_{j + 1}$", fontsize=9)
+for ax in axes:
+    ax.axis("off")
+plt.show()
+
+# %% [markdown]
+# ## Question 2 — the reconstruction error of PCA ({points:q2} points)
+#
+# Projecting onto the top-$k$ subspace reconstructs $\hat x = \mu + U_k^\top U_k (x - \mu)$,
+# where $U_k$ is the `(k, d)` matrix of components. `pca_reconstruction_mse(X, k)` returns, as a
+# Python `float`, the mean over samples of $\lVert x - \hat x \rVert^2$ (a sum over the $d$
+# features, averaged over the $n$ samples). Show for yourself that it equals the sum of the
+# discarded eigenvalues,
+# $$\frac1n \sum_i \lVert x_i - \hat x_i \rVert^2 = \sum_{j > k} \lambda_j ,$$
+# and (Eckart–Young) that no map $x \mapsto \hat x$ of rank $k$ does better. Bad `X` or `k`
+# raises `ValueError`, as in Question 1.
+
+# %% [reference] pca_reconstruction_mse
+
+# %% [check] q2
+
+# %% [markdown]
+# ### See it: how many components does a digit need?
+
+# %% [demo]
+errors = [pca_reconstruction_mse(X_digits, k) for k in range(0, 65, 4)]
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3), gridspec_kw={"width_ratios": [1.2, 1]})
+left.plot(range(0, 65, 4), errors, "o-")
+left.set_xlabel("k")
+left.set_ylabel("mean squared reconstruction error")
+left.set_title("PCA: error = sum of the discarded eigenvalues")
+sample = X_digits[0]
+for col, k in enumerate((2, 8, 32)):
+    mu, U = pca(X_digits, k)
+    recon = mu + (sample - mu) @ U.T @ U
+    inset = right.inset_axes([col / 3, 0, 0.3, 1])
+    inset.imshow(recon.reshape(8, 8), cmap="gray_r")
+    inset.set_title(f"k = {k}", fontsize=9)
+    inset.axis("off")
+right.axis("off")
+plt.show()
+
+# %% [markdown]
+# ## Question 3 — a tied linear auto-encoder ({points:q3} points)
+#
+# `TiedAutoencoder(d, k)` is an `nn.Module` with three parameters: `W` of shape `(k, d)`,
+# `b_enc` of shape `(k,)` and `b_dec` of shape `(d,)`. The decoder reuses the encoder's weights
+# (*tied* weights):
+# $$\text{encode}(x) = x W^\top + b_{\text{enc}}, \qquad
+#   \text{decode}(h) = h W + b_{\text{dec}}, \qquad
+#   \text{forward}(x) = \text{decode}(\text{encode}(x)),$$
+# with no non-linearity. Because `W` appears twice, its gradient has two terms; autograd adds
+# them for you as long as both uses see the same parameter.
+#
+# *Instructor's note:* a bottleneck means $1 \le k \le d$; other sizes raise `ValueError`, and so
+# does `encode` on an input whose last axis is not `d` wide. Initialise `W` with i.i.d.
+# $\mathcal N(0, 1/d)$ entries and the biases with zeros (the tests do not check the
+# initialisation). The reference accepts an optional `generator=None` third argument for that
+# initialisation; the tests only call `TiedAutoencoder(d, k)`.
+
+# %% [reference] TiedAutoencoder
+
+# %% [check] q3
+
+# %% [markdown]
+# ### Why $k = d$ with identity weights is useless
+# With no bottleneck the identity is a perfect auto-encoder: zero error on every input, the
+# training data or anything else. It has learned nothing, because nothing had to be dropped.
+
+# %% [demo]
+identity = TiedAutoencoder(64, 64)
+with torch.no_grad():
+    identity.W.copy_(torch.eye(64))
+    identity.b_enc.zero_()
+    identity.b_dec.zero_()
+noise = torch.rand(5, 64)
+with torch.no_grad():
+    print("max error on digits:", float((identity(X_digits) - X_digits).abs().max()))
+    print("max error on noise: ", float((identity(noise) - noise).abs().max()))
+
+# %% [markdown]
+# ## Question 4 — training ({points:q4} points)
+#
+# `train_autoencoder(model, X, epochs, lr, generator=None)` trains `model` **in place** to
+# reconstruct `X` and returns a list of `epochs` Python floats: the training MSE after each
+# epoch. It must not modify `X`; `epochs = 0` returns `[]`; `epochs < 0` or `lr <= 0` raises
+# `ValueError`.
+#
+# *Instructor's note (the choices are yours; state them):* the reference uses **Adam** with
+# learning rate `lr` on all of `model.parameters()`, and **mini-batches of 64** rows, reshuffled
+# at the start of every epoch with `torch.randperm(n, generator=generator)`. The loss and the
+# value recorded per epoch are `F.mse_loss(model(X), X)` (the mean over all $n \cdot d$ entries,
+# PyTorch's convention), evaluated on the whole of `X` after the epoch without gradients. It
+# takes an optional `batch_size=64` argument. The tests accept any sensible optimiser and batching
+# (plain or momentum SGD, full batch, a sum over features): they check one finite float per
+# epoch, that the loss drops on easy data, and that the same generator seed gives the same run.
+# Note the factor $d$ between the two conventions: `F.mse_loss` $\times\, d$ is the error of
+# Question 2.
+
+# %% [reference] train_autoencoder
+
+# %% [check] q4
+
+# %% [markdown]
+# ### See it: the auto-encoder approaches the PCA optimum
+# A tied auto-encoder with $k = 10$ trains on the digits for a few seconds. The dashed line is
+# the best any rank-10 linear map can do (Question 2), converted to `F.mse_loss`'s scale.
+
+# %% [demo]
+k = 10
+autoencoder = TiedAutoencoder(64, k, generator=torch.Generator().manual_seed(0))
+history = train_autoencoder(autoencoder, X_digits, 40, 0.01, generator=torch.Generator().manual_seed(1))
+plt.figure(figsize=(6, 3))
+plt.plot(range(1, len(history) + 1), history, label="tied auto-encoder")
+plt.axhline(pca_reconstruction_mse(X_digits, k) / 64, color="k", linestyle="--", label="PCA, k = 10")
+plt.xlabel("epoch")
+plt.ylabel("training MSE")
+plt.legend()
+plt.show()
+
+# %% [markdown]
+# ## Question 5 — comparing subspaces ({points:q5} points)
+#
+# The rows of $W$ and the principal components are two bases; are they bases of the same
+# subspace? Orthonormalise each row space, $Q_A$ `(r_A, d)` and $Q_B$ `(r_B, d)`; the singular
+# values of $Q_A Q_B^\top$ are the cosines of the **principal angles** between the two spaces.
+#
+# * `subspace_cosines(A, B)` returns these cosines for `A` `(k1, d)` and `B` `(k2, d)`, largest
+#   first, `min(k1, k2)` of them, in `A`'s dtype and on its device. They depend only on the two
+#   row spaces: not on the order of the rows, nor on any invertible mix of them.
+# * `same_span(A, B, tol=1e-3)` returns `True` when the two row spaces have the same rank and
+#   every cosine is at least `1 - tol`.
+#
+# Inputs that are not 2-D, or of different widths `d`, raise `ValueError`.
+#
+# *Instructor's note:* the rank of `A` is the number of its singular values above
+# $\max(k, d) \cdot \varepsilon \cdot \sigma_{\max}$, with $\varepsilon$ the machine epsilon of
+# `A`'s dtype (as `torch.linalg.matrix_rank` does). When a matrix has fewer independent rows than
+# `min(k1, k2)`, the missing cosines are 0.
+
+# %% [reference] subspace_cosines same_span
+
+# %% [check] q5
+
+# %% [markdown]
+# ### See it: same span, different basis
+# Every principal angle between the auto-encoder's rows and PCA's components is close to zero:
+# the two spans agree. Yet the rows are not the principal components. The matrix $W U_k^\top$
+# (left) would be diagonal if they were; instead each row of $W$ mixes many components.
+#
+# The rows *are* (nearly) orthonormal, $W W^\top \approx I$ (right), and that is a consequence
+# of tying: the reconstruction is $W^\top W (x - \mu)$, and the error is smallest only when
+# $W^\top W$ is the orthogonal projector onto the top-$k$ subspace, so $W = R\, U_k$ for some
+# rotation $R$. Gradient descent picks *some* $R$, fixed by where it started.
+#
+# *Think:* untie the weights (a decoder matrix $D$ of its own, $\hat x = D W x$). Now any
+# $W = M U_k$ with an invertible $M$ and $D = U_k^\top M^{-1}$ is optimal: the span is still
+# PCA's, but the rows need not be orthogonal, or even of equal length.
+
+# %% [demo]
+W = autoencoder.W.detach()
+_, U = pca(X_digits, k)
+print("cosines of the principal angles:", [round(c, 4) for c in subspace_cosines(W, U).tolist()])
+print("same_span(W, U, tol=0.01):", same_span(W, U, tol=0.01))
+fig, axes = plt.subplots(1, 2, figsize=(8, 3.5))
+for ax, matrix, title in ((axes[0], W @ U.T, "$W U_k^T$: rows of W in PCA coordinates"),
+                          (axes[1], W @ W.T, "$W W^T$")):
+    image = ax.imshow(matrix, cmap="RdBu_r", vmin=-1, vmax=1)
+    ax.set_title(title, fontsize=9)
+fig.colorbar(image, ax=axes, shrink=0.8)
+plt.show()
+fig, axes = plt.subplots(2, k, figsize=(13, 3))
+for j in range(k):
+    for row, (basis, label) in enumerate(((U, "$u$"), (W, "$w$"))):
+        limit = float(basis[j].abs().max())
+        axes[row, j].imshow(basis[j].reshape(8, 8), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        axes[row, j].set_title(f"{label}$_{{{j + 1}}}$", fontsize=9)
+        axes[row, j].axis("off")
+fig.suptitle("top: principal components; bottom: the auto-encoder's rows (same span)", fontsize=10)
+plt.show()
+
+# %% [markdown]
+# ## Unsupervised pre-training: codes as features
+# Labels are expensive, images are cheap. Train the auto-encoder on the *unlabelled* training
+# images, then train a small classifier (softmax regression) on the codes of only a few labelled
+# ones, and compare it with the same classifier on the raw pixels. Test accuracy is measured on
+# held-out images.
+#
+# *Think:* a linear encoder makes the codes a linear function of the pixels, so a linear
+# classifier on the codes can never be better than the best one on the pixels. What the
+# bottleneck buys is a smaller input (16 numbers instead of 64) that keeps the information the
+# classes need, or, when it is too narrow ($k = 4$), loses it: PCA keeps variance, and variance
+# is not the same as class information. Non-linear encoders, pre-trained on a related task, are
+# where the real gains lie (Assignment 7).
+
+# %% [demo]
+import torch.nn.functional as F
+
+order = torch.randperm(len(X_digits), generator=torch.Generator().manual_seed(0))
+train_idx, test_idx = order[:1200], order[1200:]
+features = {"pixels (64)": X_digits - X_digits[train_idx].mean(dim=0)}
+for width in (4, 16):
+    encoder = TiedAutoencoder(64, width, generator=torch.Generator().manual_seed(0))
+    train_autoencoder(encoder, X_digits[train_idx], 20, 0.01, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        features[f"codes (k = {width})"] = encoder.encode(X_digits)
+
+
+labels_per_class = [1, 3, 10, 30]
+accuracy = {name: [] for name in features}
+for per_class in labels_per_class:
+    for name, inputs in features.items():
+        correct = 0.0
+        for seed in range(3):  # three random draws of the labelled images
+            g = torch.Generator().manual_seed(seed)
+            chosen = torch.cat([
+                pool[torch.randperm(len(pool), generator=g)[:per_class]]
+                for pool in (train_idx[y_digits[train_idx] == c] for c in range(10))
+            ])
+            torch.manual_seed(seed)
+            classifier = torch.nn.Linear(inputs.shape[1], 10)
+            opt = torch.optim.Adam(classifier.parameters(), lr=0.05, weight_decay=0.01)
+            for _ in range(100):
+                opt.zero_grad()
+                F.cross_entropy(classifier(inputs[chosen]), y_digits[chosen]).backward()
+                opt.step()
+            predictions = classifier(inputs[test_idx]).detach().argmax(dim=1)
+            correct += float((predictions == y_digits[test_idx]).float().mean()) / 3
+        accuracy[name].append(correct)
+plt.figure(figsize=(6, 3.5))
+for name, values in accuracy.items():
+    plt.plot([10 * m for m in labels_per_class], values, "o-", label=name)
+plt.xscale("log")
+plt.xlabel("labelled training images")
+plt.ylabel("test accuracy")
+plt.legend()
+plt.show()

@@ -1,0 +1,164 @@
+"""Known-wrong solutions of augmentation: each entry is the reference with one realistic mistake."""
+
+MISTAKES = [
+    {
+        "id": "translate-wrong-direction",
+        "question": "q1",
+        "why": "reads images[i + dy, j + dx]: positive dx moves the content left, positive dy up",
+        "replace": [('dx, dy = _integer(dx, "dx"), _integer(dy, "dy")', 'dx, dy = -_integer(dx, "dx"), -_integer(dy, "dy")')],
+    },
+    {
+        "id": "translate-swaps-axes",
+        "question": "q1",
+        "why": "shifts the rows by dx and the columns by dy (x is the column index, y the row index)",
+        "replace": [('dx, dy = _integer(dx, "dx"), _integer(dy, "dy")', 'dx, dy = _integer(dy, "dy"), _integer(dx, "dx")')],
+    },
+    {
+        "id": "translate-wraps-around",
+        "question": "q1",
+        "why": "uses torch.roll, so what leaves one side re-enters on the other instead of becoming 0",
+        "replace": [
+            (
+                "    out = torch.zeros_like(images)\n    if abs(dx) >= W or abs(dy) >= H:",
+                "    return torch.roll(images, shifts=(dy, dx), dims=(-2, -1))\n    out = torch.zeros_like(images)\n"
+                "    if abs(dx) >= W or abs(dy) >= H:",
+            )
+        ],
+    },
+    {
+        "id": "translate-no-out-of-range-guard",
+        "question": "q1",
+        "why": "forgets that a shift of the image's size or more leaves nothing: the slices go negative",
+        "replace": [
+            (
+                "    if abs(dx) >= W or abs(dy) >= H:\n        return out  # everything moved out of the frame\n",
+                "",
+            )
+        ],
+    },
+    {
+        "id": "random-translate-one-shift-for-all",
+        "question": "q2",
+        "why": "draws a single (dx, dy) and moves the whole batch by it",
+        "replace": [
+            (
+                "-max_shift, max_shift + 1, (images.shape[0], 2), generator=generator, device=draw_on\n    ).tolist()",
+                "-max_shift, max_shift + 1, (1, 2), generator=generator, device=draw_on\n    ).tolist() * images.shape[0]",
+            )
+        ],
+    },
+    {
+        "id": "random-translate-excludes-max",
+        "question": "q2",
+        "why": "torch.randint's upper bound is exclusive: randint(-m, m) never draws +m",
+        "replace": [
+            (
+                "-max_shift, max_shift + 1, (images.shape[0], 2)",
+                "-max_shift, max_shift, (images.shape[0], 2)",
+            )
+        ],
+    },
+    {
+        "id": "random-translate-ignores-generator",
+        "question": "q2",
+        "why": "draws the shifts from torch's global generator instead of the generator argument",
+        "replace": [
+            (
+                "(images.shape[0], 2), generator=generator, device=draw_on",
+                "(images.shape[0], 2), device=draw_on",
+            )
+        ],
+    },
+    {
+        "id": "random-translate-per-channel",
+        "question": "q2",
+        "why": "flattens (N, C, H, W) to (N * C, H, W), so each channel of an image gets its own shift",
+        "replace": [
+            (
+                '    max_shift = _integer(max_shift, "max_shift")\n',
+                '    max_shift = _integer(max_shift, "max_shift")\n'
+                "    if images.dim() == 4:\n"
+                "        return random_translate(images.flatten(0, 1), max_shift, generator).reshape(images.shape)\n",
+            )
+        ],
+    },
+    {
+        "id": "flip-up-down",
+        "question": "q3",
+        "why": "flips dim -2 (the rows): that mirrors top to bottom, not left to right",
+        "replace": [("return images.flip(-1)", "return images.flip(-2)")],
+    },
+    {
+        "id": "gaussian-variance-for-std",
+        "question": "q3",
+        "why": "multiplies the standard normal noise by std**2 (the variance) instead of std",
+        "replace": [
+            (
+                "return images + float(std) * noise.to(images.device)",
+                "return images + float(std) ** 2 * noise.to(images.device)",
+            )
+        ],
+    },
+    {
+        "id": "laplace-is-gaussian",
+        "question": "q3",
+        "why": "adds Gaussian noise of std `scale` in add_laplacian_noise",
+        "replace": [
+            (
+                "return images + float(scale) * (e[0] - e[1]).to(images.device)",
+                "return images + float(scale) * torch.randn(images.shape, generator=generator, dtype=images.dtype,"
+                " device=where).to(images.device)",
+            )
+        ],
+    },
+    {
+        "id": "noise-shared-by-all-images",
+        "question": "q3",
+        "why": "draws one (H, W) noise image and broadcasts it over the batch",
+        "replace": [
+            (
+                "noise = torch.randn(images.shape, generator=generator",
+                "noise = torch.randn(images.shape[-2:], generator=generator",
+            )
+        ],
+    },
+    {
+        "id": "noise-added-in-place",
+        "question": "q3",
+        "why": "adds the Laplace noise in place, changing the caller's images",
+        "replace": [
+            (
+                "return images + float(scale) * (e[0] - e[1]).to(images.device)",
+                "return images.add_(float(scale) * (e[0] - e[1]).to(images.device))",
+            )
+        ],
+    },
+    {
+        "id": "augment-labels-interleaved",
+        "question": "q4",
+        "why": "repeat_interleave gives [y0, y0, y1, y1, ...], not aligned with the blocks of copies",
+        "replace": [("labels.repeat(copies + 1)", "labels.repeat_interleave(copies + 1)")],
+    },
+    {
+        "id": "augment-drops-originals",
+        "question": "q4",
+        "why": "returns copies + 1 translated copies and no originals",
+        "replace": [
+            (
+                "parts = [images] + [random_translate(images, max_shift, generator) for _ in range(copies)]",
+                "parts = [random_translate(images, max_shift, generator) for _ in range(copies + 1)]",
+            )
+        ],
+    },
+    {
+        "id": "augment-one-copy-repeated",
+        "question": "q4",
+        "why": "translates the set once and repeats that copy, so every copy has the same shifts",
+        "replace": [
+            (
+                "parts = [images] + [random_translate(images, max_shift, generator) for _ in range(copies)]",
+                "parts = [images] + [random_translate(images, max_shift, generator)] * copies",
+            )
+        ],
+    },
+]

@@ -1,0 +1,227 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+name = "q4"
+points = None
+
+
+def _independent_predict(X_train, y_train, X_test, lam, centre_y=True):
+    """z-score with the training mean and population std (constant features -> 0), ridge by SVD.
+
+    The handout says "z-score, fit ridge, predict"; the notebook recommends centring y too.
+    Both readings are correct, so the tests accept either (`centre_y`).
+    """
+    import torch
+
+    Xtr, Xte, ytr = X_train.double(), X_test.double(), y_train.double()
+    n = Xtr.shape[0]
+    mu = Xtr.sum(0) / n
+    sd = ((Xtr - mu) ** 2).sum(0).div(n).sqrt()
+    varies = Xtr.max(0).values > Xtr.min(0).values
+    Ztr = torch.where(varies, (Xtr - mu) / torch.where(varies, sd, 1.0), 0.0)
+    Zte = torch.where(varies, (Xte - mu) / torch.where(varies, sd, 1.0), 0.0)
+    ybar = ytr.sum() / n if centre_y else torch.zeros((), dtype=torch.float64, device=ytr.device)
+    U, s, Vh = torch.linalg.svd(Ztr, full_matrices=False)
+    keep = s > s.max() * 1e-10 if s.numel() and float(s.max()) > 0 else torch.zeros_like(s, dtype=torch.bool)
+    shrink = torch.where(keep, s / (s**2 + n * lam / 2), torch.zeros_like(s))
+    w = Vh.T @ (shrink * (U.T @ (ytr - ybar)))
+    return Zte @ w + ybar
+
+
+def _weather(n, generator, dev):
+    """Synthetic days: today's temperature (deg C), wind speed (km/h); tomorrow's temperature (float64)."""
+    import torch
+
+    t = 5 + 20 * torch.rand(n, generator=generator, dtype=torch.float64)
+    s = 40 * torch.rand(n, generator=generator, dtype=torch.float64)
+    y = 0.9 * t - 0.08 * s + 1.5 + 0.5 * torch.randn(n, generator=generator, dtype=torch.float64)
+    X = torch.stack([t, s], dim=1)
+    return X.to(dev), y.to(dev)
+
+
+@test_case(points=1, hidden=False)
+def kmh_or_ms_same_forecast(standardized_ridge_predict):
+    import torch
+
+    from dl541_testing import device, require, same_device_and_dtype
+
+    require(standardized_ridge_predict=standardized_ridge_predict)
+    dev = device()
+    g = torch.Generator().manual_seed(0)
+    X, y = _weather(30, g, dev)
+    X_train, y_train, X_test = X[:20], y[:20], X[20:]
+    kmh = standardized_ridge_predict(X_train, y_train, X_test, 1.0)
+    same_device_and_dtype(kmh, X_test, "standardized_ridge_predict(X_train, y_train, X_test, 1.0)")
+    assert kmh.shape == (10,), f"10 test days gave predictions of shape {tuple(kmh.shape)}, expected (10,)"
+    to_ms = torch.tensor([1.0, 1 / 3.6], dtype=X.dtype, device=dev)
+    ms = standardized_ridge_predict(X_train * to_ms, y_train, X_test * to_ms, 1.0)
+    assert torch.allclose(kmh, ms, rtol=1e-9, atol=1e-9), (
+        f"wind speed in km/h gave predictions {kmh.tolist()[:3]}..., in m/s {ms.tolist()[:3]}...: "
+        "standardised features must make the forecast independent of the unit"
+    )
+
+
+@test_case(points=2, hidden=True)
+def matches_an_independent_pipeline(standardized_ridge_predict):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
+
+    require(standardized_ridge_predict=standardized_ridge_predict)
+    dev = device()
+
+    @prop(30)
+    @given(
+        st.integers(1, 4),
+        st.integers(2, 8),
+        st.integers(1, 5),
+        st.floats(-2, 1.5),
+        st.sampled_from([torch.float32, torch.float64]),
+        st.integers(0, 2**31 - 1),
+    )
+    def check(d, n, m, log_lam, dtype, seed):
+        g = torch.Generator().manual_seed(seed)
+        scales = 10.0 ** torch.empty(d, dtype=torch.float64).uniform_(-2, 2, generator=g)
+        shifts = 10 * torch.randn(d, generator=g, dtype=torch.float64)
+        X_train = (torch.randn(n, d, generator=g, dtype=torch.float64) * scales + shifts).to(dev, dtype)
+        X_test = (torch.randn(m, d, generator=g, dtype=torch.float64) * scales + shifts).to(dev, dtype)
+        y_train = (5 + torch.randn(n, generator=g, dtype=torch.float64)).to(dev, dtype)
+        lam = 10.0**log_lam
+        originals = [t.clone() for t in (X_train, y_train, X_test)]
+        got = standardized_ridge_predict(X_train, y_train, X_test, lam)
+        call = f"standardized_ridge_predict(X_train ({n}, {d}), y_train, X_test ({m}, {d}), lam={lam:.3g}) in {dtype}"
+        same_device_and_dtype(got, X_test, call)
+        assert got.shape == (m,), f"{call} has shape {tuple(got.shape)}, expected ({m},)"
+        for t, o, what in zip((X_train, y_train, X_test), originals, ("X_train", "y_train", "X_test")):
+            assert torch.equal(t, o), f"{call} changed {what}"
+        tol = 1e-4 if dtype == torch.float32 else 1e-9
+        readings = [_independent_predict(X_train, y_train, X_test, lam, centre) for centre in (True, False)]
+        assert any(torch.allclose(got.double(), e, rtol=tol, atol=tol) for e in readings), (
+            f"{call} returned {got.tolist()}, expected {readings[0].tolist()} (y centred) or "
+            f"{readings[1].tolist()} (y not centred): z-score with the training mean and population std "
+            "(ddof = 0), ridge_fit, predict"
+        )
+
+    run_property(check)
+
+
+@test_case(points=2, hidden=True)
+def invariant_to_the_unit_of_any_feature(standardized_ridge_predict):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
+
+    require(standardized_ridge_predict=standardized_ridge_predict)
+    dev = device()
+
+    @prop(30)
+    @given(
+        st.integers(1, 4),
+        st.data(),
+        st.floats(-3, 3),
+        st.booleans(),
+        st.floats(-2, 1.5),
+        st.integers(0, 2**31 - 1),
+    )
+    def check(d, data, log_c, negative, log_lam, seed):
+        j = data.draw(st.integers(0, d - 1))
+        g = torch.Generator().manual_seed(seed)
+        X = (torch.randn(12, d, generator=g, dtype=torch.float64) + 3).to(dev)
+        y = (X @ torch.randn(d, generator=g, dtype=torch.float64).to(dev)) + 2
+        c = (-1 if negative else 1) * 10.0**log_c
+        lam = 10.0**log_lam
+        Xc = X.clone()
+        Xc[:, j] *= c
+        base = standardized_ridge_predict(X[:8], y[:8], X[8:], lam)
+        scaled = standardized_ridge_predict(Xc[:8], y[:8], Xc[8:], lam)
+        assert torch.allclose(base, scaled, rtol=1e-8, atol=1e-8), (
+            f"multiplying feature {j} by {c:.3g} changed the predictions from {base.tolist()} to {scaled.tolist()} "
+            f"(lam={lam:.3g}): standardised predictions must not depend on a feature's unit"
+        )
+
+    run_property(check)
+
+
+@test_case(points=1, hidden=True)
+def lam_zero_is_least_squares(standardized_ridge_predict):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
+
+    require(standardized_ridge_predict=standardized_ridge_predict)
+    dev = device()
+
+    @prop(20)
+    @given(st.integers(1, 3), st.integers(0, 2**31 - 1))
+    def check(d, seed):
+        g = torch.Generator().manual_seed(seed)
+        X, y = _weather(15, g, dev)
+        X = torch.cat([X, torch.randn(15, d, generator=g, dtype=torch.float64).to(dev)], dim=1)
+        ones = torch.ones(10, 1, dtype=torch.float64, device=dev)
+        coef = torch.linalg.lstsq(torch.cat([X[:10], ones], 1).cpu(), y[:10, None].cpu()).solution.to(dev)
+        with_intercept = (torch.cat([X[10:], ones[:5]], 1) @ coef)[:, 0]
+        mu, sd = X[:10].mean(0), X[:10].std(0, correction=0)
+        Z = (X - mu) / sd
+        w = torch.linalg.lstsq(Z[:10].cpu(), y[:10, None].cpu()).solution.to(dev)
+        without = (Z[10:] @ w)[:, 0]
+        got = standardized_ridge_predict(X[:10], y[:10], X[10:], 0.0)
+        assert any(torch.allclose(got, e, rtol=1e-8, atol=1e-8) for e in (with_intercept, without)), (
+            f"standardized_ridge_predict(..., lam=0) returned {got.tolist()}, expected {with_intercept.tolist()} "
+            f"(y centred: least squares with an intercept) or {without.tolist()} (y not centred: least squares "
+            "on the z-scores)"
+        )
+
+    run_property(check)
+
+
+@test_case(points=1, hidden=True)
+def constant_feature_is_ignored(standardized_ridge_predict):
+    import torch
+
+    from dl541_testing import device, require
+
+    require(standardized_ridge_predict=standardized_ridge_predict)
+    dev = device()
+    g = torch.Generator().manual_seed(4)
+    X, y = _weather(20, g, dev)
+    for value in (0.1, 7.0):
+        constant = torch.full((20, 1), value, dtype=torch.float64, device=dev)
+        with_constant = torch.cat([X, constant], dim=1)
+        with_constant[15:, 2] = value + 1  # a test day may differ; the feature still carries no information
+        got = standardized_ridge_predict(with_constant[:15], y[:15], with_constant[15:], 0.5)
+        expected = standardized_ridge_predict(X[:15], y[:15], X[15:], 0.5)
+        assert torch.isfinite(got).all() and torch.allclose(got, expected, rtol=1e-9, atol=1e-9), (
+            f"a feature that is constant ({value}) on the training set gave predictions {got.tolist()}, expected "
+            f"{expected.tolist()} (the same as without it): a constant training feature z-scores to 0"
+        )
+
+
+@test_case(points=1, hidden=True)
+def rejects_bad_input(standardized_ridge_predict):
+    import torch
+
+    from dl541_testing import require
+
+    require(standardized_ridge_predict=standardized_ridge_predict)
+    X = torch.randn(6, 2, generator=torch.Generator().manual_seed(0))
+    cases = [
+        (X, torch.zeros(6), torch.zeros(3, 3), 1.0),
+        (X, torch.zeros(5), X, 1.0),
+        (X, torch.zeros(6), X, -1.0),
+        (X[:, 0], torch.zeros(6), X[:, 0], 1.0),
+    ]
+    for Xtr, ytr, Xte, lam in cases:
+        try:
+            standardized_ridge_predict(Xtr, ytr, Xte, lam)
+        except ValueError:
+            continue
+        raise AssertionError(
+            f"standardized_ridge_predict(X_train {tuple(Xtr.shape)}, y_train {tuple(ytr.shape)}, "
+            f"X_test {tuple(Xte.shape)}, lam={lam}) should raise ValueError"
+        )
