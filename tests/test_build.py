@@ -48,7 +48,7 @@ def test_otter_own_runner_grades_solution_full_and_skeleton_zero(depth_build, tm
     results = otter_run(
         str(notebook), autograder=str(depth_build.autograder_zip), output_dir=str(tmp_path), no_logo=True
     )
-    assert results.possible == 19
+    assert results.possible == sum(depth_build.points.values())
     assert results.total == pytest.approx(expected * results.possible)
     gradescope = json.loads((tmp_path / "results.json").read_text())
     assert [t["name"] for t in gradescope["tests"]][1:] == [f"q{i}" for i in range(1, 6)]

@@ -181,14 +181,16 @@ def test_writing_results_anywhere_changes_nothing(graded):
     assert writer["questions"]["q1"] < 3
     assert json.loads((out / "writes-results.py" / "results.json").read_text())["score"] == writer["score"]
     victim = json.loads((out / "victim.py" / "grade.json").read_text())
-    assert victim["score"] == 19 and victim["submission"] == "victim.py"
+    assert victim["score"] == victim["max_score"] and victim["submission"] == "victim.py"
     assert not (out / "grades.csv").exists()  # grade_batch writes the gradebook only when asked
 
 
 def test_the_batch_survives_and_others_are_graded_normally(graded):
     records, _ = graded
-    assert records["victim"]["status"] == "ok" and records["victim"]["score"] == 19
-    assert records["cheat-kills-grader"]["questions"]["q5"] == 4  # it was graded, the grader lived
+    assert (
+        records["victim"]["status"] == "ok" and records["victim"]["score"] == records["victim"]["max_score"]
+    )
+    assert records["cheat-kills-grader"]["questions"]["q5"] > 0  # it was graded, the grader lived
 
 
 def test_confinement_is_in_force_here(graded):

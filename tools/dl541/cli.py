@@ -12,8 +12,6 @@ import click
 from . import paths
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-# Let a forked grading child initialise CUDA: ask NVML, not the driver, whether CUDA exists.
-os.environ.setdefault("PYTORCH_NVML_BASED_CUDA_CHECK", "1")
 
 
 def _assignments(names: tuple[str, ...]) -> list[str]:

