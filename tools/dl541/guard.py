@@ -3,8 +3,8 @@
 Before student code runs, the guard records the identity of every attribute of the modules
 and classes that the tests and the grader rely on (torch, numpy, hypothesis, otter, dl541,
 builtins, ...). Every entry point into student code that the tests can call (its functions,
-the methods of its classes, callables it returns) is wrapped: the record is checked before
-and after each outermost call and after each test, so a patch is seen while it is live. An
+the methods of its classes, callables it returns) is wrapped: the record is checked after
+each outermost call and after each test, so a patch is seen while it is live. An
 audit hook, which cannot be removed, refuses frame, gc, ctypes and tracing introspection
 while student code runs, so the grader's own state (its pipe key, the tests' expected values)
 is out of reach.
@@ -299,9 +299,9 @@ class Guard:
 
         @functools.wraps(func)
         def guarded(*args: Any, **kwargs: Any) -> Any:
+            # Checked after the call (not before): guarded code that patches is seen on its way
+            # out; anything else that patches is seen after the next guarded call or question.
             outermost = self.depth == 0
-            if outermost:
-                self.verify(fast=True)
             self.depth += 1
             try:
                 result = func(*args, **kwargs)

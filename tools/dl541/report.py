@@ -22,15 +22,19 @@ RESULTS = "results.json"
 OUTPUT = "output.txt"
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a reader sees the old file or the whole new one, never a part."""
+def atomic_write(path: Path, text: str, durable: bool = False) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the whole new one, never a part.
+
+    `durable` also flushes it to disk before the rename (survives a power cut, not only a kill).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -130,7 +134,7 @@ def write_submission(out_dir: Path, ag: Autograder, record: dict, output: str) -
     folder = out_dir / record["submission"]
     atomic_write(folder / RESULTS, json.dumps(gradescope_results(ag, record), indent=2) + "\n")
     atomic_write(folder / OUTPUT, output)
-    atomic_write(folder / RECORD, json.dumps(record, indent=2) + "\n")
+    atomic_write(folder / RECORD, json.dumps(record, indent=2) + "\n", durable=True)
 
 
 def read_record(out_dir: Path, sid: str) -> dict | None:
