@@ -72,6 +72,7 @@ def generate(name: str) -> list[Mutant]:
     module = wrapper.visit(visitor)
     original = code.splitlines()
     original_shape = _without_messages(ast.parse(code))
+    spans = _top_level_spans(code)
     mutants: dict[str, Mutant] = {}
     for mutation in visitor.mutations:
         mutated = deep_replace(module, mutation.original_node, mutation.mutated_node).code
@@ -82,14 +83,28 @@ def generate(name: str) -> list[Mutant]:
         except SyntaxError:
             continue
         line, before, after = _first_change(original, mutated.splitlines())
-        func = mutation.contained_by_top_level_function
-        function = func.name.value if func is not None else "<module>"
+        function = _owner(spans, line)
         digest = hashlib.sha1(f"{function}\0{before.strip()}\0{after.strip()}".encode()).hexdigest()[:10]
         mutant_id = f"{function}:{digest}"
         mutants.setdefault(
             mutant_id, Mutant(mutant_id, function, line, before.strip(), after.strip(), mutated, message_only)
         )
     return sorted(mutants.values(), key=lambda m: (m.line, m.id))
+
+
+def _top_level_spans(code: str) -> list[tuple[int, int, str]]:
+    """(first line, last line, name) of each top-level function and class."""
+    spans = []
+    for node in ast.parse(code).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            spans.append((start, node.end_lineno, node.name))
+    return spans
+
+
+def _owner(spans: list[tuple[int, int, str]], line: int) -> str:
+    """The top-level function or class a line belongs to (a method counts as its class)."""
+    return next((name for start, end, name in spans if start <= line <= end), "<module>")
 
 
 def _first_change(a: list[str], b: list[str]) -> tuple[int, str, str]:
