@@ -193,6 +193,11 @@ def test_the_batch_survives_and_others_are_graded_normally(graded):
     assert records["cheat-kills-grader"]["questions"]["q5"] > 0  # it was graded, the grader lived
 
 
-def test_confinement_is_in_force_here(graded):
+def test_confinement_is_in_force_where_the_kernel_offers_it(graded):
+    import platform
+
+    from dl541 import confine
+
     record = graded[0]["victim"]
-    assert record["confinement"] == {"seccomp": True, "landlock": True}
+    expected = {"seccomp": platform.machine() == "x86_64", "landlock": confine.landlock_abi() > 0}
+    assert record["confinement"] == expected
