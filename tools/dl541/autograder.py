@@ -14,7 +14,7 @@ from pathlib import Path
 
 from otter.test_files.exception_test import ExceptionTestFile
 
-from .paths import _question_key
+from .paths import question_key
 
 
 @dataclass
@@ -58,7 +58,7 @@ def load(zip_path: Path) -> Autograder:
     atexit.register(shutil.rmtree, root, True)
     with zf:
         zf.extractall(root)
-    tests = sorted((root / "tests").glob("*.py"), key=lambda p: _question_key(p.stem))
+    tests = sorted((root / "tests").glob("*.py"), key=lambda p: question_key(p.stem))
     if not tests:
         raise ValueError(f"{zip_path} holds no tests/*.py: is it an Otter autograder zip?")
     config_path = root / "otter_config.json"

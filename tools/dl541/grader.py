@@ -29,7 +29,6 @@ from .autograder import Autograder
 from .guard import Guard
 from .sandbox import MAX_MESSAGE, Limits, Plan, child_main, preload, sign
 
-STATUSES = ("ok", "error", "invalid", "duplicate", "timeout", "memory", "crashed", "exited", "tampered")
 #: When several things went wrong, the status names the most serious.
 _PRECEDENCE = ("tampered", "timeout", "memory", "crashed", "exited", "error")
 MAX_ATTEMPTS = 8

@@ -287,10 +287,6 @@ class Guard:
             self._flat_cache["full"] = cached
         return cached
 
-    @property
-    def in_student_code(self) -> bool:
-        return self.depth > 0
-
     # -- wrapping student entry points -------------------------------------------------------------
     def wrap(self, func: Callable) -> Callable:
         """`func` guarded: checks around each outermost call, results made safe to hand to a test."""

@@ -52,9 +52,10 @@ def resolve_assignments(names: tuple[str, ...] | list[str]) -> list[str]:
 
 def test_files(name: str) -> list[Path]:
     """The Otter test files of an assignment, in question order (q1, q2, ...)."""
-    return sorted((AUTOGRADER_DIR / name).glob("q*.py"), key=lambda p: _question_key(p.stem))
+    return sorted((AUTOGRADER_DIR / name).glob("q*.py"), key=lambda p: question_key(p.stem))
 
 
-def _question_key(stem: str) -> tuple[int, str]:
+def question_key(stem: str) -> tuple[int, str]:
+    """Sort key of a question name: q2 before q10."""
     digits = "".join(ch for ch in stem[1:] if ch.isdigit())
     return (int(digits) if digits else 0, stem)

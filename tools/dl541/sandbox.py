@@ -97,7 +97,7 @@ class CappedWriter(io.TextIOBase):
         pass
 
 
-def _redirect_output(scratch: str, output_bytes: int) -> int:
+def _redirect_output(scratch: str, output_bytes: int) -> None:
     out = os.open(os.path.join(scratch, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
@@ -110,7 +110,6 @@ def _redirect_output(scratch: str, output_bytes: int) -> int:
     budget = [max(0, output_bytes - os.path.getsize(os.path.join(scratch, "output.txt")) - 200)]
     sys.stdout = CappedWriter(shared, budget)
     sys.stderr = CappedWriter(shared, budget)
-    return out
 
 
 def preload() -> None:
