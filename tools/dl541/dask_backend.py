@@ -36,7 +36,7 @@ def remote_grade(zip_bytes: bytes, fingerprint: str, filename: str, data: bytes,
         folder = Path(tempfile.mkdtemp(prefix="dl541-worker-ag-"))
         (folder / "autograder.zip").write_bytes(zip_bytes)
         ag = autograder.load(folder / "autograder.zip")
-        preload()
+        preload([tf.source for tf in ag.test_files])
         guard = Guard()
         guard.snapshot()
         _CACHE[fingerprint] = (ag, guard)

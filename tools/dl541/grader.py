@@ -185,7 +185,7 @@ def grade_locally(
     queue = deque(pending)
     ctx = multiprocessing.get_context("fork")
     if guard is None:
-        preload()
+        preload([tf.source for tf in ag.test_files])
         guard = Guard()
         guard.snapshot()  # once, here; every forked child checks its copy against it
     running: list[Job] = []

@@ -112,7 +112,10 @@ def _redirect_output(scratch: str, output_bytes: int) -> None:
     sys.stderr = CappedWriter(shared, budget)
 
 
-def preload() -> None:
+_WARMED: set[str] = set()
+
+
+def preload(test_sources: list[str] | None = None) -> None:
     """Import what the tests use, so that a forked child starts warm and the guard sees it all."""
     import hypothesis  # noqa: F401
     import hypothesis.strategies  # noqa: F401
@@ -122,8 +125,13 @@ def preload() -> None:
 
     import dl541_testing
 
-    _warm_up_hypothesis(dl541_testing)
-    _warm_up_optimizers()
+    if not _WARMED:
+        _warm_up_hypothesis(dl541_testing)
+        _WARMED.add("hypothesis")
+    wants_optimizers = test_sources is None or any("optim" in source for source in test_sources)
+    if wants_optimizers and "optimizers" not in _WARMED:
+        _warm_up_optimizers()  # 1-2 s of imports (torch._dynamo), paid here once, not per child
+        _WARMED.add("optimizers")
 
 
 def _warm_up_optimizers() -> None:
