@@ -25,9 +25,7 @@ def remote_grade(zip_bytes: bytes, fingerprint: str, filename: str, data: bytes,
     import multiprocessing
 
     from . import autograder
-    from .grader import Options, grade_locally, plan_batch
-    from .guard import Guard
-    from .sandbox import preload
+    from .grader import Options, grade_locally, plan_batch, warm_guard
 
     # Dask runs workers as daemon processes, which multiprocessing forbids to have children; a
     # grading child is killed with its parent anyway (PR_SET_PDEATHSIG), so lift that rule here.
@@ -36,10 +34,7 @@ def remote_grade(zip_bytes: bytes, fingerprint: str, filename: str, data: bytes,
         folder = Path(tempfile.mkdtemp(prefix="dl541-worker-ag-"))
         (folder / "autograder.zip").write_bytes(zip_bytes)
         ag = autograder.load(folder / "autograder.zip")
-        preload([tf.source for tf in ag.test_files])
-        guard = Guard()
-        guard.snapshot()
-        _CACHE[fingerprint] = (ag, guard)
+        _CACHE[fingerprint] = (ag, warm_guard(ag))
     ag, guard = _CACHE[fingerprint]
     with tempfile.TemporaryDirectory(prefix="dl541-task-") as tmp:
         path = Path(tmp) / "in" / filename
@@ -70,6 +65,8 @@ def grade_on_dask(
     """Grade `pending` as Dask tasks on `scheduler` ("local" starts a LocalCluster on loopback)."""
     from distributed import Client, LocalCluster, as_completed
 
+    from .grader import record_without_run
+
     cluster = None
     if scheduler == "local":
         cluster = LocalCluster(
@@ -89,7 +86,12 @@ def grade_on_dask(
             try:
                 data = item.path.read_bytes()
             except OSError as exc:
-                finish(_invalid(ag, item, options, out_dir, f"{item.path.name}: cannot be read ({exc})"))
+                detail = f"{item.path.name}: cannot be read ({exc})"
+                finish(
+                    record_without_run(
+                        ag, item.sid, item.path, item.sha256, options, "invalid", detail, out_dir
+                    )
+                )
                 continue
             future = client.submit(
                 remote_grade,
@@ -108,20 +110,12 @@ def grade_on_dask(
             try:
                 result = future.result()
             except Exception as exc:  # noqa: BLE001 - a task Dask gave up on (workers died with it)
-                record = report.make_record(
-                    ag,
-                    item.sid,
-                    item.path,
-                    item.sha256,
-                    options.device,
-                    "crashed",
-                    f"the Dask task failed: {type(exc).__name__}: {exc}"[:500],
-                    {},
-                    [],
-                    seconds=0.0,
+                detail = f"the Dask task failed: {type(exc).__name__}: {exc}"[:500]
+                finish(
+                    record_without_run(
+                        ag, item.sid, item.path, item.sha256, options, "crashed", detail, out_dir
+                    )
                 )
-                report.write_submission(out_dir, ag, record, "")
-                finish(record)
                 continue
             record = dict(result["record"], submission=item.sid, file=str(item.path))
             report.write_submission(out_dir, ag, record, result["output"])
@@ -130,11 +124,3 @@ def grade_on_dask(
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-def _invalid(ag: Autograder, item, options, out_dir: Path, detail: str) -> dict:
-    record = report.make_record(
-        ag, item.sid, item.path, item.sha256, options.device, "invalid", detail, {}, [], seconds=0.0
-    )
-    report.write_submission(out_dir, ag, record, "")
-    return record

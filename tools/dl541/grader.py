@@ -124,7 +124,7 @@ def plan_batch(
             duplicates[sid] = duplicates.get(sid, 1) + 1
             dup_id = f"{sid}#{duplicates[sid]}"
             detail = f"another submission is already named {sid} ({seen[sid]}); rename one and grade again"
-            finish(_without_run(ag, dup_id, path, digest, options, "duplicate", detail, out_dir))
+            finish(record_without_run(ag, dup_id, path, digest, options, "duplicate", detail, out_dir))
             continue
         seen[sid] = path
         previous = None if options.regrade else report.read_record(out_dir, sid)
@@ -172,6 +172,14 @@ def grade_batch(
     return list(records.values())
 
 
+def warm_guard(ag: Autograder) -> Guard:
+    """Import and warm what `ag`'s tests use, then record the integrity snapshot (once per process)."""
+    preload([tf.source for tf in ag.test_files])
+    guard = Guard()
+    guard.snapshot()  # every forked child checks its copy against it
+    return guard
+
+
 def grade_locally(
     ag: Autograder,
     pending: list[Pending],
@@ -185,9 +193,7 @@ def grade_locally(
     queue = deque(pending)
     ctx = multiprocessing.get_context("fork")
     if guard is None:
-        preload([tf.source for tf in ag.test_files])
-        guard = Guard()
-        guard.snapshot()  # once, here; every forked child checks its copy against it
+        guard = warm_guard(ag)
     running: list[Job] = []
     while queue or running:
         while queue and len(running) < max(1, options.jobs):
@@ -196,7 +202,9 @@ def grade_locally(
                 chunks = submission.load(item.path, assignment)
             except (submission.InvalidSubmission, OSError) as exc:
                 finish(
-                    _without_run(ag, item.sid, item.path, item.sha256, options, "invalid", str(exc), out_dir)
+                    record_without_run(
+                        ag, item.sid, item.path, item.sha256, options, "invalid", str(exc), out_dir
+                    )
                 )
                 continue
             now = time.monotonic()
@@ -447,7 +455,8 @@ def _read_output(scratch: str, cap: int) -> str:
         return ""
 
 
-def _without_run(ag, sid, path, digest, options, status, detail, out_dir) -> dict:
+def record_without_run(ag, sid, path, digest, options, status, detail, out_dir) -> dict:
+    """Write (and return) the record of a submission that gets `status` without being run."""
     record = report.make_record(ag, sid, path, digest, options.device, status, detail, {}, [], seconds=0.0)
     report.write_submission(out_dir, ag, record, "")
     return record

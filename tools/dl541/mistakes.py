@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +22,7 @@ def catalogue(name: str) -> list[Mistake]:
     path = paths.AUTOGRADER_DIR / name / "mistakes.py"
     if not path.is_file():
         return []
-    spec = importlib.util.spec_from_file_location(f"dl541_mistakes_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = paths.load_module(path, f"dl541_mistakes_{name}")
     out = []
     for entry in module.MISTAKES:
         out.append(

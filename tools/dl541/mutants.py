@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import difflib
 import hashlib
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,10 +129,7 @@ def equivalent(name: str) -> dict[str, str]:
     path = paths.AUTOGRADER_DIR / name / "equivalent_mutants.py"
     if not path.is_file():
         return {}
-    spec = importlib.util.spec_from_file_location(f"dl541_equivalent_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return dict(module.EQUIVALENT)
+    return dict(paths.load_module(path, f"dl541_equivalent_{name}").EQUIVALENT)
 
 
 def question_of(name: str) -> dict[str, str]:

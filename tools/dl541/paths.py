@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[2]
 REFERENCE_DIR = REPO / "reference"
@@ -59,3 +61,11 @@ def question_key(stem: str) -> tuple[int, str]:
     """Sort key of a question name: q2 before q10."""
     digits = "".join(ch for ch in stem[1:] if ch.isdigit())
     return (int(digits) if digits else 0, stem)
+
+
+def load_module(path: Path, module_name: str) -> ModuleType:
+    """Import a Python file that is not on sys.path (a catalogue under autograder/)."""
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -35,7 +35,8 @@ def question_points(paths: list[Path]) -> dict[str, float]:
     return out
 
 
-def _is_hidden_case(node: ast.stmt) -> bool:
+def is_hidden_case(node: ast.stmt) -> bool:
+    """Whether a top-level statement of a test file is a `@test_case(hidden=True)` function."""
     if not isinstance(node, ast.FunctionDef):
         return False
     for deco in node.decorator_list:
@@ -52,7 +53,7 @@ _KEEP = {"OK_FORMAT", "name", "points", "all_or_nothing"}
 def public_source(source: str) -> str:
     """The test file without its hidden cases, and without top-level helpers only they used."""
     tree = ast.parse(source)
-    body = [node for node in tree.body if not _is_hidden_case(node)]
+    body = [node for node in tree.body if not is_hidden_case(node)]
     changed = True
     while changed:
         changed = False

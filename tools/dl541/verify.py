@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import mistakes, mutants, paths, skeleton
+from . import mistakes, mutants, paths, skeleton, testfiles
 from .autograder import load
 from .build import build
 from .grader import Options, grade_batch, resolve_device
@@ -216,21 +216,12 @@ def _comparable(record: dict | None):
 
 def hidden_case_names(name: str) -> list[str]:
     """Function names of the hidden test cases of `name`."""
-    names = []
-    for path in paths.test_files(name):
-        for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and _hidden(node):
-                names.append(node.name)
-    return names
-
-
-def _hidden(node: ast.FunctionDef) -> bool:
-    for deco in node.decorator_list:
-        if isinstance(deco, ast.Call):
-            for kw in deco.keywords:
-                if kw.arg == "hidden" and isinstance(kw.value, ast.Constant) and kw.value.value is True:
-                    return True
-    return False
+    return [
+        node.name
+        for path in paths.test_files(name)
+        for node in ast.parse(path.read_text()).body
+        if testfiles.is_hidden_case(node)
+    ]
 
 
 def solution_lines(name: str) -> list[str]:
