@@ -37,6 +37,14 @@ PATCHES = {
     "support-module": "import dl541_testing\ndl541_testing.run_property = lambda fn: None\n",
     "builtins": "import builtins\nbuiltins.isinstance = lambda *a: True\n",
     "sys-modules": "import sys, types\nsys.modules['hypothesis'] = types.ModuleType('hypothesis')\n",
+    # live only between two calls: only the check after each call into the submission sees it
+    "patch-then-restore": (
+        "_real_forward, _saved = mlp_forward, []\n\n"
+        "def mlp_forward(params, x, activation=torch.abs):\n"
+        "    if _saved:\n        torch.allclose = _saved.pop()\n"
+        "    else:\n        _saved.append(torch.allclose)\n        torch.allclose = lambda *a, **k: True\n"
+        "    return _real_forward(params, x, activation)\n"
+    ),
     "patch-at-call-time": (
         "_real = count_weights\n\ndef count_weights(layer_sizes):\n"
         "    import torch\n    torch.allclose = lambda *a, **k: True\n    return _real(layer_sizes)\n"

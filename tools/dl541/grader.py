@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import report, submission
 from .autograder import Autograder
-from .guard import Guard
+from .guard import Guard, referenced_names
 from .sandbox import MAX_MESSAGE, Limits, Plan, child_main, preload, sign
 
 #: When several things went wrong, the status names the most serious.
@@ -174,9 +174,13 @@ def grade_batch(
 
 def warm_guard(ag: Autograder) -> Guard:
     """Import and warm what `ag`'s tests use, then record the integrity snapshot (once per process)."""
-    preload([tf.source for tf in ag.test_files])
+    import dl541_testing
+
+    sources = [tf.source for tf in ag.test_files]
+    preload(sources)
     guard = Guard()
-    guard.snapshot()  # every forked child checks its copy against it
+    support = Path(dl541_testing.__file__).read_text()
+    guard.snapshot(referenced_names([*sources, support]))  # every forked child checks its copy against it
     return guard
 
 

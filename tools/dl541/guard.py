@@ -12,6 +12,7 @@ is out of reach.
 
 from __future__ import annotations
 
+import ast
 import functools
 import operator
 import sys
@@ -92,7 +93,10 @@ _FAST_MODULES = (
     "otter.test_files.exception_test",
 )
 _FAST_CLASSES = ("Tensor", "Generator")
+#: Large namespaces whose fast check covers only the names the tests' source mentions (and dunders).
+_NARROWED = ("torch", "torch.nn", "torch.nn.functional", "numpy", "Tensor", "Module", "Parameter")
 _MISSING = object()
+_IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE
 #: Keys Python itself adds to module namespaces while running (a warning's registry).
 _VOLATILE_KEYS = ("__warningregistry__", "__slotnames__")
 
@@ -154,6 +158,20 @@ class Tampered(BaseException):
     """Raised at a check that finds the grading environment changed by the submission."""
 
 
+def referenced_names(sources: Iterable[str]) -> set[str]:
+    """Every identifier the given Python sources mention: names, attributes, imported names."""
+    names: set[str] = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                names.add(node.attr)
+            elif isinstance(node, ast.alias):
+                names.update(node.name.split("."))
+    return names
+
+
 def _within(name: str, prefixes: Iterable[str]) -> bool:
     return any(name == p or name.startswith(p + ".") for p in prefixes)
 
@@ -175,18 +193,28 @@ class Guard:
         self._sized: list[_Group] = []
         self._flat_cache: dict[str, tuple] = {}
         self._step_hook_code: Any = None
+        self._test_names: frozenset[str] | None = None
 
     # -- recording ---------------------------------------------------------------------------------
-    def snapshot(self) -> None:
-        """Record the identity of every function, class and module the grading relies on, as now."""
+    def snapshot(self, test_names: Iterable[str] | None = None) -> None:
+        """Record the identity of every function, class and module the grading relies on, as now.
+
+        The full record is checked after loading and after each question; the fast one after every
+        call into student code. With `test_names` (see `referenced_names`), the fast record of
+        torch's and numpy's large namespaces keeps only those names and the dunders, which is what
+        the tests can reach between two calls; a patch of anything else is caught by the full check.
+        """
         import warnings
 
         import torch
+
+        self._test_names = None if test_names is None else frozenset(test_names)
 
         warnings.filterwarnings("ignore", category=FutureWarning)
         hook = getattr(torch.optim.Optimizer, "profile_hook_step", None)
         self._step_hook_code = hook(lambda: None).__code__ if hook is not None else None
         seen: set[int] = set()
+        core = (torch.Tensor, torch.nn.Module, torch.nn.Parameter)  # recorded below, with their size
         modules = sorted((n, m) for n, m in list(sys.modules.items()) if m is not None and _trusted(n))
         for name, module in modules:
             fast = name in _FAST_MODULES
@@ -194,12 +222,13 @@ class Guard:
             for attr, value in list(vars(module).items()):
                 if (
                     isinstance(value, type)
+                    and value not in core
                     and id(value) not in seen
                     and _trusted(getattr(value, "__module__", "") or "")
                 ):
                     seen.add(id(value))
                     self._record(value, f"{name}.{attr}", attr in _FAST_CLASSES and fast)
-        for cls in (torch.Tensor, torch.nn.Module, torch.nn.Parameter):
+        for cls in core:
             self._record(cls, cls.__qualname__, True)
         self._record(sys.modules, "sys.modules", False, keys=[n for n, _ in modules])
         self._record(
@@ -224,6 +253,8 @@ class Guard:
                 group.restore()
 
     def _record(self, owner: Any, where: str, fast: bool, keys: list[str] | None = None) -> None:
+        if isinstance(owner, type) and owner.__flags__ & _IMMUTABLE_TYPE:
+            return  # a built-in type (torch.FloatTensor, numpy.ndarray): Python cannot change it
         namespace = owner if isinstance(owner, dict) else vars(owner)
         # Code, not data: libraries legitimately update their own caches and settings.
         chosen = (
@@ -250,11 +281,30 @@ class Guard:
             _size(namespace) if sized else None,
         )
         self._full.append(group)
-        if fast:
-            self._fast.append(group)
+        narrowed = self._narrowed(group) if fast else None
+        if narrowed is not None:
+            self._fast.append(narrowed)
         if sized:
             self._sized.append(group)
         self._flat_cache.clear()
+
+    def _narrowed(self, group: _Group) -> _Group | None:
+        names = self._test_names
+        if names is None or group.where not in _NARROWED:
+            return group
+        keep = [i for i, k in enumerate(group.keys) if k in names or (k[:2] == "__" == k[-2:])]
+        if not keep:
+            return None
+        if len(keep) == len(group.keys):
+            return group
+        return _Group(
+            group.namespace,
+            group.owner,
+            group.where,
+            tuple(group.keys[i] for i in keep),
+            tuple(group.values[i] for i in keep),
+            group.size,
+        )
 
     # -- checking ----------------------------------------------------------------------------------
     def verify(self, fast: bool = False) -> None:

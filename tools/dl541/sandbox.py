@@ -126,12 +126,24 @@ def preload(test_sources: list[str] | None = None) -> None:
     import dl541_testing
 
     if not _WARMED:
+        _one_blas_thread()
         _warm_up_hypothesis(dl541_testing)
         _WARMED.add("hypothesis")
     wants_optimizers = test_sources is None or any("optim" in source for source in test_sources)
     if wants_optimizers and "optimizers" not in _WARMED:
         _warm_up_optimizers()  # 1-2 s of imports (torch._dynamo), paid here once, not per child
         _WARMED.add("optimizers")
+
+
+def _one_blas_thread() -> None:
+    # numpy's BLAS, in case it was loaded before dl541 could set OPENBLAS_NUM_THREADS: once here
+    # (the forked children inherit it), since threadpoolctl takes ~15 ms to find the libraries.
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:
+        pass
 
 
 def _warm_up_optimizers() -> None:
@@ -180,13 +192,10 @@ def _confine(scratch: str, autograder_root: str, device: str, limits: Limits) ->
         signal.signal(sig, signal.SIG_DFL)
 
     torch.set_num_threads(1)  # identical arithmetic whatever --jobs is; no thread pool
-    try:  # numpy's BLAS too, in case it was loaded before dl541 could set OPENBLAS_NUM_THREADS
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:
-        pass
-    torch.manual_seed(0)
+    if device == "cuda":
+        torch.manual_seed(0)
+    else:  # the CPU generator alone: torch.manual_seed also visits every other backend (ms per child)
+        torch.default_generator.manual_seed(0)
     if device == "cuda":
         # The CUDA runtime and cuBLAS start their threads on first use: use them before seccomp.
         a = torch.ones(8, 8, device="cuda")
