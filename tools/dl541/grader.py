@@ -226,10 +226,11 @@ def grade_locally(
         if not running:
             continue
         wake = min(_next_deadline(job, options) for job in running)
-        handles = [h for job in running for h in (job.conn, job.process.sentinel)]
-        ready = wait(handles, max(0.0, wake - time.monotonic()))
+        # Not the process sentinels: a child closes every inherited descriptor, its end of the
+        # sentinel included, so those read as "ended" at once. Its channel ends when it dies.
+        ready = wait([job.conn for job in running], max(0.0, wake - time.monotonic()))
         for job in list(running):
-            if job.conn in ready or job.process.sentinel in ready:
+            if job.conn in ready:
                 _drain(job)
             _advance(ctx, ag, job, options, guard)
             if job.finished:
