@@ -81,9 +81,12 @@ plt.show()
 # and uniformly from $\{-m, \dots, m\}$ with $m$ = `max_shift` (both ends included: mind that
 # `torch.randint`'s upper bound is exclusive). All channels of one image move together.
 #
-# Draw every random number from `generator`. A CPU generator with images on a GPU is fine:
-# draw the shifts on the generator's device. Any other shape, or a `max_shift` that is not an
-# integer $\ge 0$, raises `ValueError`.
+# Draw every random number from `generator` (`None`: torch's global generator). Any other
+# shape, or a `max_shift` that is not an integer $\ge 0$, raises `ValueError`.
+#
+# *Instructor's note:* a generator passed in is a CPU one (`torch.Generator()`), also when the
+# images are on a GPU: draw the shifts on the CPU (they are small integers anyway).
+# Supporting a generator on another device as well is fine, but never required.
 #
 # *Hint:* with $m$ small there are only $(2m + 1)^2$ different shifts; grouping the images by
 # shift needs at most that many calls of `translate`.
@@ -105,8 +108,9 @@ plt.show()
 #
 # The noise functions need floating images; `std` and `scale` must be finite and $\ge 0$
 # (else `ValueError`); a value of 0 returns the images unchanged. The optional helper
-# `_noise_source` is a place for these checks shared by both. As in Question 2, draw the noise
-# on the generator's device and move it to the images'.
+# `_check_noise` is a place for these checks shared by both. As in Question 2 the generator is
+# a CPU one: draw the noise on the CPU in the images' dtype (`float16` images get `float16`
+# noise and stay `float16`), then move it to the images' device.
 #
 # *Hint:* `torch.distributions.Laplace` cannot take a generator. The difference of two
 # independent $\text{Exp}(1)$ variables is $\text{Laplace}(0, 1)$, and
@@ -116,7 +120,7 @@ plt.show()
 # cats? Whether a transformation preserves the label is a property of the task, not of the
 # transformation.
 
-# %% [reference] flip_lr _noise_source add_gaussian_noise add_laplacian_noise
+# %% [reference] flip_lr _check_noise add_gaussian_noise add_laplacian_noise
 
 # %% [check] q3
 

@@ -5,13 +5,13 @@ MISTAKES = [
         "id": "translate-wrong-direction",
         "question": "q1",
         "why": "reads images[i + dy, j + dx]: positive dx moves the content left, positive dy up",
-        "replace": [('dx, dy = _integer(dx, "dx"), _integer(dy, "dy")', 'dx, dy = -_integer(dx, "dx"), -_integer(dy, "dy")')],
+        "replace": [("dx, dy = max(-W, min(W, x)), max(-H, min(H, y))", "dx, dy = max(-W, min(W, -x)), max(-H, min(H, -y))")],
     },
     {
         "id": "translate-swaps-axes",
         "question": "q1",
         "why": "shifts the rows by dx and the columns by dy (x is the column index, y the row index)",
-        "replace": [('dx, dy = _integer(dx, "dx"), _integer(dy, "dy")', 'dx, dy = _integer(dy, "dy"), _integer(dx, "dx")')],
+        "replace": [("dx, dy = max(-W, min(W, x)), max(-H, min(H, y))", "dx, dy = max(-W, min(W, y)), max(-H, min(H, x))")],
     },
     {
         "id": "translate-wraps-around",
@@ -19,9 +19,8 @@ MISTAKES = [
         "why": "uses torch.roll, so what leaves one side re-enters on the other instead of becoming 0",
         "replace": [
             (
-                "    out = torch.zeros_like(images)\n    if abs(dx) >= W or abs(dy) >= H:",
-                "    return torch.roll(images, shifts=(dy, dx), dims=(-2, -1))\n    out = torch.zeros_like(images)\n"
-                "    if abs(dx) >= W or abs(dy) >= H:",
+                "    out = torch.zeros_like(images)\n",
+                "    return torch.roll(images, shifts=(y, x), dims=(-2, -1))\n",
             )
         ],
     },
@@ -31,8 +30,8 @@ MISTAKES = [
         "why": "forgets that a shift of the image's size or more leaves nothing: the slices go negative",
         "replace": [
             (
-                "    if abs(dx) >= W or abs(dy) >= H:\n        return out  # everything moved out of the frame\n",
-                "",
+                "dx, dy = max(-W, min(W, x)), max(-H, min(H, y))",
+                "dx, dy = x, y",
             )
         ],
     },
@@ -42,8 +41,8 @@ MISTAKES = [
         "why": "draws a single (dx, dy) and moves the whole batch by it",
         "replace": [
             (
-                "-max_shift, max_shift + 1, (images.shape[0], 2), generator=generator, device=draw_on\n    ).tolist()",
-                "-max_shift, max_shift + 1, (1, 2), generator=generator, device=draw_on\n    ).tolist() * images.shape[0]",
+                "(images.shape[0], 2), generator=generator).tolist()",
+                "(1, 2), generator=generator).tolist() * images.shape[0]",
             )
         ],
     },
@@ -53,8 +52,8 @@ MISTAKES = [
         "why": "torch.randint's upper bound is exclusive: randint(-m, m) never draws +m",
         "replace": [
             (
-                "-max_shift, max_shift + 1, (images.shape[0], 2)",
-                "-max_shift, max_shift, (images.shape[0], 2)",
+                "torch.randint(-m, m + 1, (images.shape[0], 2)",
+                "torch.randint(-m, m, (images.shape[0], 2)",
             )
         ],
     },
@@ -64,8 +63,8 @@ MISTAKES = [
         "why": "draws the shifts from torch's global generator instead of the generator argument",
         "replace": [
             (
-                "(images.shape[0], 2), generator=generator, device=draw_on",
-                "(images.shape[0], 2), device=draw_on",
+                "(images.shape[0], 2), generator=generator)",
+                "(images.shape[0], 2))",
             )
         ],
     },
@@ -75,8 +74,8 @@ MISTAKES = [
         "why": "flattens (N, C, H, W) to (N * C, H, W), so each channel of an image gets its own shift",
         "replace": [
             (
-                '    max_shift = _integer(max_shift, "max_shift")\n',
-                '    max_shift = _integer(max_shift, "max_shift")\n'
+                "    m = _integer(max_shift)\n",
+                "    m = _integer(max_shift)\n"
                 "    if images.dim() == 4:\n"
                 "        return random_translate(images.flatten(0, 1), max_shift, generator).reshape(images.shape)\n",
             )
@@ -105,9 +104,9 @@ MISTAKES = [
         "why": "adds Gaussian noise of std `scale` in add_laplacian_noise",
         "replace": [
             (
-                "return images + float(scale) * (e[0] - e[1]).to(images.device)",
-                "return images + float(scale) * torch.randn(images.shape, generator=generator, dtype=images.dtype,"
-                " device=where).to(images.device)",
+                "return images + float(scale) * (up - down).to(images.device)",
+                "return images + float(scale) * torch.randn(images.shape, generator=generator, dtype=images.dtype)"
+                ".to(images.device)",
             )
         ],
     },
@@ -128,8 +127,8 @@ MISTAKES = [
         "why": "adds the Laplace noise in place, changing the caller's images",
         "replace": [
             (
-                "return images + float(scale) * (e[0] - e[1]).to(images.device)",
-                "return images.add_(float(scale) * (e[0] - e[1]).to(images.device))",
+                "return images + float(scale) * (up - down).to(images.device)",
+                "return images.add_(float(scale) * (up - down).to(images.device))",
             )
         ],
     },
@@ -137,7 +136,7 @@ MISTAKES = [
         "id": "augment-labels-interleaved",
         "question": "q4",
         "why": "repeat_interleave gives [y0, y0, y1, y1, ...], not aligned with the blocks of copies",
-        "replace": [("labels.repeat(copies + 1)", "labels.repeat_interleave(copies + 1)")],
+        "replace": [("labels.repeat(k + 1)", "labels.repeat_interleave(k + 1)")],
     },
     {
         "id": "augment-drops-originals",
@@ -145,8 +144,8 @@ MISTAKES = [
         "why": "returns copies + 1 translated copies and no originals",
         "replace": [
             (
-                "parts = [images] + [random_translate(images, max_shift, generator) for _ in range(copies)]",
-                "parts = [random_translate(images, max_shift, generator) for _ in range(copies + 1)]",
+                "parts = [images] + [random_translate(images, max_shift, generator) for _ in range(k)]",
+                "parts = [random_translate(images, max_shift, generator) for _ in range(k + 1)]",
             )
         ],
     },
@@ -156,8 +155,8 @@ MISTAKES = [
         "why": "translates the set once and repeats that copy, so every copy has the same shifts",
         "replace": [
             (
-                "parts = [images] + [random_translate(images, max_shift, generator) for _ in range(copies)]",
-                "parts = [images] + [random_translate(images, max_shift, generator)] * copies",
+                "parts = [images] + [random_translate(images, max_shift, generator) for _ in range(k)]",
+                "parts = [images] + [random_translate(images, max_shift, generator)] * k",
             )
         ],
     },

@@ -164,6 +164,29 @@ def same_generator_same_result(random_translate):
 
 
 @test_case(points=1, hidden=True)
+def no_generator_means_the_global_one(random_translate):
+    import torch
+
+    from dl541_testing import require, same_device_and_dtype
+
+    require(random_translate=random_translate)
+    x = _images(3, (40, 2, 6, 6), torch.float32)
+    with torch.random.fork_rng(devices=[]):  # the global generator is moved, then restored
+        torch.manual_seed(7)
+        a = random_translate(x, 2)
+        torch.manual_seed(7)
+        b = random_translate(x, 2)
+        torch.manual_seed(8)
+        c = random_translate(x, 2)
+    same_device_and_dtype(a, x, "random_translate(x, 2) without a generator")
+    assert all(_which_shifts(x, a, 2)), "random_translate(x, 2) without a generator: some image is not a shift of x"
+    assert torch.equal(a, b) and not torch.equal(a, c), (
+        "random_translate(x, 2) without a generator should draw from torch's global generator: the same "
+        "torch.manual_seed must give the same images, another seed other images"
+    )
+
+
+@test_case(points=1, hidden=True)
 def rejects_bad_input(random_translate):
     import torch
 

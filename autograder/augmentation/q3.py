@@ -159,3 +159,53 @@ def laplacian_noise_statistics(add_laplacian_noise):
             raise AssertionError(f"add_laplacian_noise(x, scale={bad}) should raise ValueError")
 
     run_property(check)
+
+
+@test_case(points=1, hidden=True)
+def noise_keeps_dtype_and_uses_the_global_generator(add_gaussian_noise, add_laplacian_noise):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
+
+    require(add_gaussian_noise=add_gaussian_noise, add_laplacian_noise=add_laplacian_noise)
+    functions = {"add_gaussian_noise": add_gaussian_noise, "add_laplacian_noise": add_laplacian_noise}
+    expected_sd = {"add_gaussian_noise": 1.0, "add_laplacian_noise": 2**0.5}
+
+    @prop(4)
+    @given(st.integers(0, 2**31 - 1), st.sampled_from([torch.float16, torch.bfloat16]))
+    def check(seed, dtype):
+        x = (_images(seed, (16, 16, 16), torch.float64) / 16).to(dtype)  # pixels in [0, 1)
+        kept = x.clone()
+        for name, noisy in functions.items():
+            out = noisy(x, 0.5, generator=torch.Generator().manual_seed(seed))
+            same_device_and_dtype(out, x, f"{name}(images of dtype {dtype}, 0.5)")
+            _, sd, _, _ = _moments(out.double() - x.double())
+            assert abs(sd / (0.5 * expected_sd[name]) - 1) < 0.1, (
+                f"{name}(images of dtype {dtype}, 0.5) added noise of std {sd:.4g}, expected "
+                f"{0.5 * expected_sd[name]:.4g}"
+            )
+            with torch.random.fork_rng(devices=[]):  # the global generator is moved, then restored
+                torch.manual_seed(seed)
+                a = noisy(x, 0.5)
+                torch.manual_seed(seed)
+                b = noisy(x, 0.5)
+            assert isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and torch.equal(a, b), (
+                f"{name}(x, 0.5) without a generator gave different images after the same "
+                "torch.manual_seed; generator=None means torch's global generator"
+            )
+            assert torch.equal(x, kept), f"{name} changed its input images"
+
+    run_property(check)
+    whole = torch.arange(12, device=device()).reshape(3, 4)
+    for name, noisy in functions.items():
+        try:
+            noisy(whole, 1.0)
+        except ValueError:
+            continue
+        except Exception as exc:  # noqa: BLE001 - the wrong kind of error
+            raise AssertionError(
+                f"{name}(integer images, 1.0) raised {type(exc).__name__}, expected ValueError"
+            ) from None
+        raise AssertionError(f"{name}(integer images, 1.0) should raise ValueError: the images must be floating")
