@@ -95,7 +95,6 @@ _FAST_MODULES = (
 _FAST_CLASSES = ("Tensor", "Generator")
 #: Large namespaces whose fast check covers only the names the tests' source mentions (and dunders).
 _NARROWED = ("torch", "torch.nn", "torch.nn.functional", "numpy", "Tensor", "Module", "Parameter")
-_MISSING = object()
 _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE
 #: Keys Python itself adds to module namespaces while running (a warning's registry).
 _VOLATILE_KEYS = ("__warningregistry__", "__slotnames__")
