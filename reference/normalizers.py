@@ -15,20 +15,22 @@ class Normalizer:
         """True once `fit` or `load_state_dict` has set every attribute of `state_names`."""
         return all(getattr(self, name, None) is not None for name in self.state_names)
 
-    def _check(self, X: torch.Tensor, method: str) -> torch.Tensor:
-        """Return X if `method` ("fit", "transform", ...) may use it; else RuntimeError or ValueError."""
+    def _check(self, X: torch.Tensor, fitting: bool = False) -> torch.Tensor:
+        """Return X if `fit` (fitting=True) or a fitted normalizer may use it; else RuntimeError or ValueError."""
         # BEGIN SOLUTION
-        fitting = method == "fit"
         if not fitting and not self.is_fitted():
-            raise RuntimeError(f"{type(self).__name__}.{method} called before fit (or load_state_dict)")
+            raise RuntimeError(f"{type(self).__name__} is not fitted: call fit (or load_state_dict) first")
         if not isinstance(X, torch.Tensor) or X.dim() != 2 or not X.is_floating_point():
-            shape = tuple(X.shape) if isinstance(X, torch.Tensor) else type(X).__name__
-            raise ValueError(f"{method} needs a 2-D floating tensor of shape (n, d), got {shape}")
+            raise ValueError(
+                "expected a 2-D floating tensor of shape (n, d), got "
+                + (f"shape {tuple(X.shape)}, {X.dtype}" if isinstance(X, torch.Tensor) else type(X).__name__)
+            )
         if fitting and X.shape[0] < 1:
             raise ValueError(f"fit needs at least one sample, got shape {tuple(X.shape)}")
         if not fitting and X.shape[1] != self.n_features:
-            fitted_on = self.n_features
-            raise ValueError(f"{method} got {X.shape[1]} features, but the normalizer was fitted on {fitted_on}")
+            raise ValueError(
+                f"{type(self).__name__} was fitted on {self.n_features} features, got X with {X.shape[1]}"
+            )
         return X
         # END SOLUTION
 
@@ -54,9 +56,9 @@ class Normalizer:
     def load_state_dict(self, d: dict[str, torch.Tensor]) -> None:
         """Restore statistics saved by `state_dict`; afterwards the normalizer is fitted."""
         # BEGIN SOLUTION
-        missing = [name for name in self.state_names if name not in d]
-        if missing:
-            raise ValueError(f"state dict lacks {missing}; it has {sorted(d)}")
+        for name in self.state_names:
+            if name not in d:
+                raise ValueError(f"state dict lacks {name!r}; it has {sorted(d)}")
         for name in self.state_names:
             setattr(self, name, d[name].detach().clone())
         # END SOLUTION
@@ -84,7 +86,7 @@ class MinMaxNormalizer(Normalizer):
     def fit(self, X: torch.Tensor) -> "MinMaxNormalizer":
         """Store each feature's min and max over the samples of X; return self."""
         # BEGIN SOLUTION
-        X = self._check(X, "fit")
+        X = self._check(X, fitting=True)
         self.data_min = X.amin(dim=0).detach().clone()
         self.data_max = X.amax(dim=0).detach().clone()
         return self
@@ -93,7 +95,7 @@ class MinMaxNormalizer(Normalizer):
     def transform(self, X: torch.Tensor) -> torch.Tensor:
         """Map the training min of each feature to low and its max to high."""
         # BEGIN SOLUTION
-        X = self._check(X, "transform")
+        X = self._check(X)
         centre, scale = self._centre_and_scale()
         return (X - centre.to(X)) * scale.to(X) + (self.low + self.high) / 2
         # END SOLUTION
@@ -101,7 +103,7 @@ class MinMaxNormalizer(Normalizer):
     def inverse_transform(self, Z: torch.Tensor) -> torch.Tensor:
         """Undo transform."""
         # BEGIN SOLUTION
-        Z = self._check(Z, "inverse_transform")
+        Z = self._check(Z)
         centre, scale = self._centre_and_scale()
         return (Z - (self.low + self.high) / 2) / scale.to(Z) + centre.to(Z)
         # END SOLUTION
@@ -118,7 +120,7 @@ class ZScoreNormalizer(Normalizer):
     def fit(self, X: torch.Tensor) -> "ZScoreNormalizer":
         """Store each feature's mean and population (ddof = 0) std; a zero std is stored as 1."""
         # BEGIN SOLUTION
-        X = self._check(X, "fit")
+        X = self._check(X, fitting=True)
         self.mean = X.mean(dim=0).detach().clone()
         std = X.std(dim=0, correction=0).detach()
         self.std = torch.where(std > 0, std, torch.ones_like(std))
@@ -128,14 +130,14 @@ class ZScoreNormalizer(Normalizer):
     def transform(self, X: torch.Tensor) -> torch.Tensor:
         """(X - mean) / std with the training statistics."""
         # BEGIN SOLUTION
-        X = self._check(X, "transform")
+        X = self._check(X)
         return (X - self.mean.to(X)) / self.std.to(X)
         # END SOLUTION
 
     def inverse_transform(self, Z: torch.Tensor) -> torch.Tensor:
         """Undo transform."""
         # BEGIN SOLUTION
-        Z = self._check(Z, "inverse_transform")
+        Z = self._check(Z)
         return Z * self.std.to(Z) + self.mean.to(Z)
         # END SOLUTION
 
@@ -154,7 +156,7 @@ class Whitener(Normalizer):
     def fit(self, X: torch.Tensor) -> "Whitener":
         """Store the mean, the ZCA matrix W and its inverse (from the ddof = 0 covariance)."""
         # BEGIN SOLUTION
-        X = self._check(X, "fit")
+        X = self._check(X, fitting=True)
         self.mean = X.mean(dim=0).detach().clone()
         Xc = X - self.mean
         cov = Xc.T @ Xc / X.shape[0]
@@ -169,14 +171,14 @@ class Whitener(Normalizer):
     def transform(self, X: torch.Tensor) -> torch.Tensor:
         """(X - mean) @ W; W is symmetric."""
         # BEGIN SOLUTION
-        X = self._check(X, "transform")
+        X = self._check(X)
         return (X - self.mean.to(X)) @ self.W.to(X)
         # END SOLUTION
 
     def inverse_transform(self, Z: torch.Tensor) -> torch.Tensor:
         """Undo transform: Z @ W^{-1} + mean."""
         # BEGIN SOLUTION
-        Z = self._check(Z, "inverse_transform")
+        Z = self._check(Z)
         return Z @ self.W_inv.to(Z) + self.mean.to(Z)
         # END SOLUTION
 

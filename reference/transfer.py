@@ -10,7 +10,7 @@ def chop_off(model: nn.Sequential, n: int = 1) -> nn.Sequential:
     # BEGIN SOLUTION
     if not isinstance(model, nn.Sequential):
         raise ValueError(f"model must be an nn.Sequential, got {type(model).__name__}")
-    if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n < len(model):
+    if not isinstance(n, int) or not 0 <= n < len(model):
         raise ValueError(f"n must be an integer with 0 <= n < len(model) = {len(model)}, got {n!r}")
     kept = list(model._modules.items())[: len(model) - n]  # keeps the names, shares the modules
     return nn.Sequential(OrderedDict(kept))
@@ -20,7 +20,7 @@ def chop_off(model: nn.Sequential, n: int = 1) -> nn.Sequential:
 def transfer_model(pretrained: nn.Sequential, n_outputs: int, n_chop: int = 1) -> nn.Sequential:
     """The chopped network followed by a new nn.Linear(width of its last nn.Linear, n_outputs)."""
     # BEGIN SOLUTION
-    if isinstance(n_outputs, bool) or not isinstance(n_outputs, int) or n_outputs < 1:
+    if not isinstance(n_outputs, int) or n_outputs < 1:
         raise ValueError(f"n_outputs must be a positive integer, got {n_outputs!r}")
     body = chop_off(pretrained, n_chop)
     last = None

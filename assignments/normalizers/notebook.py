@@ -54,6 +54,12 @@
 # *Instructor's note:* `state_dict` holds statistics only, not constructor settings (`low`,
 # `high`, `eps`), as in `torch.nn`: the tests load a state dict into a **fresh** object built
 # with the same arguments, e.g. `MinMaxNormalizer(0, 1).load_state_dict(d)`.
+#
+# *Instructor's note (dtype and device):* `transform` and `inverse_transform` return their
+# argument's dtype and device even when the statistics come from elsewhere: a normalizer fitted
+# on `float64` data and applied to a `float32` batch returns `float32`, and statistics loaded
+# from a state dict saved on the CPU work on GPU data. Move the statistics to the data with
+# `.to(X)` when you use them.
 
 # %% [reference] Normalizer
 
@@ -186,6 +192,9 @@ print("covariance of the whitened cloud:\n", torch.cov(white.T, correction=0))
 #   `inverse_transform` exactly, and later refits of the original do not leak into the copy;
 # * `RuntimeError` before `fit`; `ValueError` for the wrong number of features (beware: a normalizer
 #   fitted on one feature would silently *broadcast* over three) or for an `X` that is not 2-D;
+# * `fit` on zero samples raises `ValueError`;
+# * `transform` and `inverse_transform` keep their argument's dtype and device, whatever the
+#   dtype and device of the stored statistics;
 # * no method changes its argument in place.
 #
 # If you wrote the base class above, there is nothing new to write: run the check.

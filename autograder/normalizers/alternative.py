@@ -9,6 +9,18 @@ def _matrix(X, what):
     return X
 
 
+def _training(X):
+    _matrix(X, "fit")
+    if len(X) == 0:
+        raise ValueError("fit: X has no rows")
+    return X
+
+
+def _like(t, X):
+    """The statistic t on X's device, in X's dtype."""
+    return t.to(device=X.device, dtype=X.dtype)
+
+
 class _Checks:
     _fitted = False
     _d = None
@@ -33,7 +45,7 @@ class MinMaxNormalizer(_Checks):
         self.low, self.high = low, high
 
     def fit(self, X):
-        _matrix(X, "fit")
+        _training(X)
         lo, hi = torch.aminmax(X, dim=0)
         self._lo, self._hi = lo.clone(), hi.clone()
         self._d, self._fitted = X.shape[1], True
@@ -51,12 +63,12 @@ class MinMaxNormalizer(_Checks):
     def transform(self, X):
         self._use(X, "transform")
         a, c = self._affine()
-        return X * a.to(X.dtype) + c.to(X.dtype)
+        return X * _like(a, X) + _like(c, X)
 
     def inverse_transform(self, Z):
         self._use(Z, "inverse_transform")
         a, c = self._affine()
-        return (Z - c.to(Z.dtype)) / a.to(Z.dtype)
+        return (Z - _like(c, Z)) / _like(a, Z)
 
     def state_dict(self):
         return {"lo": self._lo.clone(), "hi": self._hi.clone()}
@@ -68,7 +80,7 @@ class MinMaxNormalizer(_Checks):
 
 class ZScoreNormalizer(_Checks):
     def fit(self, X):
-        _matrix(X, "fit")
+        _training(X)
         var, mean = torch.var_mean(X, dim=0, unbiased=False)
         self._mu = mean
         self._sd = torch.sqrt(var).masked_fill(var == 0, 1.0)
@@ -77,11 +89,11 @@ class ZScoreNormalizer(_Checks):
 
     def transform(self, X):
         self._use(X, "transform")
-        return (X - self._mu) / self._sd
+        return (X - _like(self._mu, X)) / _like(self._sd, X)
 
     def inverse_transform(self, Z):
         self._use(Z, "inverse_transform")
-        return Z * self._sd + self._mu
+        return Z * _like(self._sd, Z) + _like(self._mu, Z)
 
     def state_dict(self):
         return {"mu": self._mu.clone(), "sd": self._sd.clone()}
@@ -96,7 +108,7 @@ class Whitener(_Checks):
         self.eps = eps
 
     def fit(self, X):
-        _matrix(X, "fit")
+        _training(X)
         n, d = X.shape
         self._mu = X.mean(dim=0)
         # eigen-decomposition of the covariance through the SVD of the centred data, in float64
@@ -111,11 +123,11 @@ class Whitener(_Checks):
 
     def transform(self, X):
         self._use(X, "transform")
-        return torch.matmul(X - self._mu, self._W)
+        return torch.matmul(X - _like(self._mu, X), _like(self._W, X))
 
     def inverse_transform(self, Z):
         self._use(Z, "inverse_transform")
-        return torch.matmul(Z, self._Winv) + self._mu
+        return torch.matmul(Z, _like(self._Winv, Z)) + _like(self._mu, Z)
 
     def state_dict(self):
         return {"mu": self._mu.clone(), "W": self._W.clone(), "Winv": self._Winv.clone()}

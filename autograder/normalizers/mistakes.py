@@ -117,8 +117,8 @@ MISTAKES = [
         "why": "raises ValueError instead of RuntimeError when transform comes before fit",
         "replace": [
             (
-                'raise RuntimeError(f"{type(self).__name__}.{method} called before fit (or load_state_dict)")',
-                'raise ValueError(f"{type(self).__name__}.{method} called before fit")',
+                'raise RuntimeError(f"{type(self).__name__} is not fitted: call fit (or load_state_dict) first")',
+                'raise ValueError(f"{type(self).__name__} is not fitted: call fit first")',
             )
         ],
     },
@@ -142,6 +142,22 @@ MISTAKES = [
                 "return (X - self.mean.to(X)) @ self.W.to(X)",
                 "return X.sub_(self.mean.to(X)) @ self.W.to(X)",
             )
+        ],
+    },
+    {
+        "id": "fit-accepts-no-samples",
+        "question": "q4",
+        "why": "fit accepts an empty X (n = 0): the statistics become NaN instead of a ValueError",
+        "replace": [("if fitting and X.shape[0] < 1:", "if False:")],
+    },
+    {
+        "id": "zscore-statistics-keep-their-dtype",
+        "question": "q4",
+        "why": "uses the stored mean and std as they are, so float32 data normalised with float64 statistics "
+        "comes back as float64 (and CPU statistics cannot meet CUDA data)",
+        "replace": [
+            ("return (X - self.mean.to(X)) / self.std.to(X)", "return (X - self.mean) / self.std"),
+            ("return Z * self.std.to(Z) + self.mean.to(Z)", "return Z * self.std + self.mean"),
         ],
     },
     {

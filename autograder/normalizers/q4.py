@@ -69,6 +69,9 @@ def errors_on_misuse(MinMaxNormalizer, ZScoreNormalizer, Whitener):
         assert _raises(ValueError, make().fit, torch.ones(5, device=device())), (
             f"{what}.fit(X) with X of shape (5,) should raise ValueError (X must be (n, d))"
         )
+        assert _raises(ValueError, make().fit, torch.empty(0, 3, device=device())), (
+            f"{what}.fit(X) with X of shape (0, 3) should raise ValueError (no samples to fit on)"
+        )
         for d_fit, d_bad in [(3, 1), (1, 3), (3, 4), (2, 3)]:
             norm = make().fit(_data(d_fit, 10, d_fit))
             assert norm is not None, f"{what}.fit(X) returned None, expected the normalizer"
@@ -125,6 +128,43 @@ def state_dict_round_trip(MinMaxNormalizer, ZScoreNormalizer, Whitener):
         assert torch.allclose(again, want), (
             f"refitting the original {what} changed the normalizer loaded from its state_dict"
         )
+
+    run_property(check)
+
+
+@test_case(points=1, hidden=True)
+def output_keeps_the_input_dtype_and_device(MinMaxNormalizer, ZScoreNormalizer, Whitener):
+    import torch
+    from hypothesis import example, given
+    from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property, same_device_and_dtype
+
+    require(MinMaxNormalizer=MinMaxNormalizer, ZScoreNormalizer=ZScoreNormalizer, Whitener=Whitener)
+    makers = _makers(MinMaxNormalizer, ZScoreNormalizer, Whitener)
+
+    @prop(12)
+    @given(st.integers(0, 2), st.integers(1, 4), st.integers(0, 2**31 - 1), st.booleans())
+    @example(1, 2, 0, True)
+    def check(which, d, seed, fit_in_float64):
+        what, make = makers[which]
+        fit_dtype, use_dtype = (torch.float64, torch.float32) if fit_in_float64 else (torch.float32, torch.float64)
+        X, Y = _data(seed, 12, d, fit_dtype), _data(seed + 1, 5, d, use_dtype)
+        fitted = make().fit(X)
+        # statistics saved on the CPU and loaded for data on the device under test (a no-op on CPU)
+        loaded = make()
+        loaded.load_state_dict({key: value.cpu() for key, value in fitted.state_dict().items()})
+        exact = make().fit(X.double())
+        for how, norm in [(f"fit on {fit_dtype} data", fitted), ("loaded from a CPU state_dict", loaded)]:
+            for method in ("transform", "inverse_transform"):
+                got = getattr(norm, method)(Y)
+                same_device_and_dtype(got, Y, f"{what} {how}: {method}(Y) with Y in {use_dtype}")
+                want = getattr(exact, method)(Y.double())
+                err = float((got.double() - want).abs().max())
+                assert err <= 1e-4 * (1 + float(want.abs().max())), (
+                    f"{what} {how}: {method}(Y) with Y in {use_dtype} differs by up to {err:.3g} from the "
+                    f"same call in float64"
+                )
 
     run_property(check)
 

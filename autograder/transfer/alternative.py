@@ -20,6 +20,8 @@ def _linears_in_order(module):
 
 
 def transfer_model(pretrained, n_outputs, n_chop=1):
+    if not n_outputs >= 1:
+        raise ValueError(f"a head needs at least one output, got n_outputs={n_outputs}")
     body = chop_off(pretrained, n_chop)
     linears = _linears_in_order(body)
     if not linears:

@@ -32,6 +32,12 @@ MISTAKES = [
         "replace": [("last = inner[-1]", "last = [m for m in body.modules() if isinstance(m, nn.Linear)][0]")],
     },
     {
+        "id": "accepts-zero-outputs",
+        "question": "q2",
+        "why": "checks only that n_outputs is an integer, so n_outputs = 0 builds a head with no outputs",
+        "replace": [("if not isinstance(n_outputs, int) or n_outputs < 1:", "if not isinstance(n_outputs, int):")],
+    },
+    {
         "id": "head-ignores-dtype-and-device",
         "question": "q2",
         "why": "builds the head with the default float32 on the CPU, whatever the pre-trained model uses",

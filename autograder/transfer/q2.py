@@ -155,3 +155,21 @@ def rejects_a_body_without_linear(transfer_model):
         except ValueError:
             continue
         raise AssertionError(f"transfer_model should raise ValueError when {what}")
+
+
+@test_case(points=1, hidden=True)
+def rejects_n_outputs_below_one(transfer_model):
+    from torch import nn
+
+    from dl541_testing import require
+
+    require(transfer_model=transfer_model)
+    for n_outputs in (0, -1, -5):
+        pretrained = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        try:
+            transfer_model(pretrained, n_outputs)
+        except ValueError:
+            continue
+        raise AssertionError(
+            f"transfer_model(pretrained, n_outputs={n_outputs}) should raise ValueError (need n_outputs >= 1)"
+        )
