@@ -8,12 +8,11 @@ from torch import nn
 def pca(X: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
     """(mean (d,), components (k, d)): top-k eigenvectors of the ddof-0 covariance, largest first."""
     # BEGIN SOLUTION
-    if not isinstance(X, torch.Tensor) or X.dim() != 2 or X.shape[0] < 1:
-        shape = tuple(X.shape) if isinstance(X, torch.Tensor) else type(X).__name__
-        raise ValueError(f"X must be a tensor of shape (n, d) with n >= 1, got {shape}")
+    if not isinstance(X, torch.Tensor) or X.dim() != 2 or X.numel() == 0:
+        raise ValueError(f"X must be a non-empty tensor of shape (n, d), got {getattr(X, 'shape', type(X).__name__)}")
     if not X.is_floating_point():
         raise ValueError(f"X must have a floating dtype, got {X.dtype}")
-    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= X.shape[1]:
+    if not isinstance(k, int) or not 0 <= k <= X.shape[1]:
         raise ValueError(f"k must be an integer from 0 to d = {X.shape[1]}, got {k!r}")
     X64 = X.double()
     mean = X64.mean(dim=0)
@@ -21,11 +20,10 @@ def pca(X: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
     covariance = centred.T @ centred / X.shape[0]
     eigenvalues, eigenvectors = torch.linalg.eigh(covariance)  # ascending
     components = eigenvectors.flip(-1)[:, :k].T.contiguous()  # rows, largest eigenvalue first
-    # The sign of an eigenvector is arbitrary: make each row's largest-magnitude entry positive.
-    if k > 0:
-        biggest = components.abs().argmax(dim=1, keepdim=True)
-        signs = torch.sign(components.gather(1, biggest))
-        components = components * torch.where(signs == 0, torch.ones_like(signs), signs)
+    # The sign of an eigenvector is arbitrary: make each row's largest-magnitude entry positive
+    # (never 0 in a unit vector, and with d >= 1 this also works on the (0, d) tensor of k = 0).
+    biggest = components.abs().argmax(dim=1, keepdim=True)
+    components = components * torch.sign(components.gather(1, biggest))
     return mean.to(X.dtype), components.to(X.dtype)
     # END SOLUTION
 
@@ -47,11 +45,8 @@ class TiedAutoencoder(nn.Module):
     def __init__(self, d: int, k: int, generator: torch.Generator | None = None) -> None:
         super().__init__()
         # BEGIN SOLUTION
-        for name, value in (("d", d), ("k", k)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if k > d:
-            raise ValueError(f"the bottleneck k = {k} must not be wider than the input d = {d}")
+        if not 1 <= k <= d:
+            raise ValueError(f"need a bottleneck 1 <= k <= d, got d = {d!r} and k = {k!r}")
         self.d, self.k = d, k
         self.W = nn.Parameter(torch.randn(k, d, generator=generator) / d**0.5)
         self.b_enc = nn.Parameter(torch.zeros(k))
@@ -91,9 +86,9 @@ def train_autoencoder(
 ) -> list[float]:
     """Train `model` in place to reconstruct X (Adam, shuffled mini-batches); the MSE after each epoch."""
     # BEGIN SOLUTION
-    if not isinstance(X, torch.Tensor) or X.dim() != 2 or X.shape[0] < 1:
-        raise ValueError(f"X must be a tensor of shape (n, d) with n >= 1, got {getattr(X, 'shape', X)}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+    if not isinstance(X, torch.Tensor) or X.dim() != 2 or X.numel() == 0:
+        raise ValueError(f"X must be a non-empty tensor of shape (n, d), got {getattr(X, 'shape', X)}")
+    if not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     if not lr > 0:
         raise ValueError(f"lr must be positive, got {lr!r}")
@@ -119,23 +114,17 @@ def train_autoencoder(
 def subspace_cosines(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     """Cosines of the principal angles between the row spaces of A (k1, d) and B (k2, d), largest first."""
     # BEGIN SOLUTION
-    for name, M in (("A", A), ("B", B)):
-        if not isinstance(M, torch.Tensor) or M.dim() != 2:
-            raise ValueError(f"{name} must be a tensor of shape (k, d), got {getattr(M, 'shape', M)}")
-    if A.shape[1] != B.shape[1]:
-        raise ValueError(f"A and B must have the same width d, got {tuple(A.shape)} and {tuple(B.shape)}")
+    if A.dim() != 2 or B.dim() != 2 or A.shape[1] != B.shape[1]:
+        raise ValueError(f"A and B must have shapes (k1, d) and (k2, d), got {tuple(A.shape)} and {tuple(B.shape)}")
     count = min(A.shape[0], B.shape[0])
     bases = []
     for M in (A, B):  # orthonormal rows spanning the row space, numerical rank from the input's dtype
-        _, s, Vh = torch.linalg.svd(M.double(), full_matrices=False)
-        tol = max(M.shape) * torch.finfo(M.dtype).eps * (s[0] if s.numel() else 0.0)
-        bases.append(Vh[: int((s > tol).sum())])
+        M64 = M.double()
+        rank = int(torch.linalg.matrix_rank(M64, rtol=max(M.shape) * torch.finfo(M.dtype).eps))
+        bases.append(torch.linalg.svd(M64).Vh[:rank])
     QA, QB = bases
-    cosines = torch.zeros(count, dtype=torch.float64, device=A.device)
-    if QA.shape[0] and QB.shape[0]:
-        values = torch.linalg.svdvals(QA @ QB.T).clamp(0.0, 1.0)  # descending
-        cosines[: values.numel()] = values[:count]
-    return cosines.to(A.dtype)
+    values = torch.linalg.svdvals(QA @ QB.T).clamp(max=1.0)  # descending, min(rank A, rank B) of them
+    return torch.cat([values, values.new_zeros(count - values.numel())]).to(A.dtype)  # missing ones are 0
     # END SOLUTION
 
 
@@ -143,11 +132,7 @@ def same_span(A: torch.Tensor, B: torch.Tensor, tol: float = 1e-3) -> bool:
     """True when the row spaces of A and B have equal rank and every principal cosine is >= 1 - tol."""
     # BEGIN SOLUTION
     cosines = subspace_cosines(A, B)
-    ranks = []
-    for M in (A, B):
-        s = torch.linalg.svdvals(M.double())
-        cutoff = max(M.shape) * torch.finfo(M.dtype).eps * (s[0] if s.numel() else 0.0)
-        ranks.append(int((s > cutoff).sum()))
+    ranks = [int(torch.linalg.matrix_rank(M.double(), rtol=max(M.shape) * torch.finfo(M.dtype).eps)) for M in (A, B)]
     if ranks[0] != ranks[1]:
         return False
     return bool((cosines >= 1 - tol).all())

@@ -31,12 +31,14 @@
 # $\Sigma = \sum_j \lambda_j u_j u_j^\top$ with $\lambda_1 \ge \lambda_2 \ge \dots \ge \lambda_d$
 # and orthonormal $u_j$. `pca(X, k)` returns `(mean, components)`: `mean` of shape `(d,)` and
 # `components` of shape `(k, d)` whose rows are $u_1^\top, \dots, u_k^\top$, largest eigenvalue
-# first. `X` must not be modified. `X` that is not 2-D, or `k` outside $0, \dots, d$, raises
-# `ValueError`.
+# first. `X` must not be modified. `X` that is not 2-D or is empty, or `k` outside
+# $0, \dots, d$, raises `ValueError`.
 #
 # *Instructor's note:* an eigenvector's sign is arbitrary, and the tests accept either sign. The
 # reference makes the largest-magnitude entry of each row positive. Compute in `float64`
 # (`torch.linalg.eigh` returns eigenvalues in *ascending* order) and return tensors in `X`'s dtype.
+# Both ends are valid: `k = 0` returns `components` of shape `(0, d)`, and a single sample
+# (`n = 1`) has covariance $0$, so any `k` orthonormal rows are correct components for it.
 
 # %% [reference] pca
 
@@ -117,9 +119,11 @@ plt.show()
 #
 # *Instructor's note:* a bottleneck means $1 \le k \le d$; other sizes raise `ValueError`, and so
 # does `encode` on an input whose last axis is not `d` wide. Initialise `W` with i.i.d.
-# $\mathcal N(0, 1/d)$ entries and the biases with zeros (the tests do not check the
-# initialisation). The reference accepts an optional `generator=None` third argument for that
-# initialisation; the tests only call `TiedAutoencoder(d, k)`.
+# $\mathcal N(0, 1/d)$ entries and the biases with zeros. A hidden test checks only the scale:
+# the mean of `W**2` must be within a factor of 10 of $1/d$ (Xavier, orthogonal rows and
+# `nn.Linear`'s default initialisation pass too; `torch.randn(k, d)` alone does not). The
+# reference accepts an optional `generator=None` third argument for that initialisation; the
+# tests only call `TiedAutoencoder(d, k)`.
 
 # %% [reference] TiedAutoencoder
 
@@ -146,8 +150,8 @@ with torch.no_grad():
 #
 # `train_autoencoder(model, X, epochs, lr, generator=None)` trains `model` **in place** to
 # reconstruct `X` and returns a list of `epochs` Python floats: the training MSE after each
-# epoch. It must not modify `X`; `epochs = 0` returns `[]`; `epochs < 0` or `lr <= 0` raises
-# `ValueError`.
+# epoch. It must not modify `X`; `epochs = 0` returns `[]`; `epochs < 0`, `lr <= 0`, or an `X`
+# that is not 2-D or is empty raises `ValueError`. A single sample (`n = 1`) is a valid data set.
 #
 # *Instructor's note (the choices are yours; state them):* the reference uses **Adam** with
 # learning rate `lr` on all of `model.parameters()`, and **mini-batches of 64** rows, reshuffled
@@ -198,8 +202,10 @@ plt.show()
 #
 # *Instructor's note:* the rank of `A` is the number of its singular values above
 # $\max(k, d) \cdot \varepsilon \cdot \sigma_{\max}$, with $\varepsilon$ the machine epsilon of
-# `A`'s dtype (as `torch.linalg.matrix_rank` does). When a matrix has fewer independent rows than
-# `min(k1, k2)`, the missing cosines are 0.
+# `A`'s dtype (as `torch.linalg.matrix_rank` does); being relative to $\sigma_{\max}$, it does
+# not change when `A` is scaled. When a matrix has fewer independent rows than `min(k1, k2)`,
+# the missing cosines are 0. "At least" is inclusive: with `tol = 1` every cosine passes, so
+# `same_span` then compares only the ranks.
 
 # %% [reference] subspace_cosines same_span
 

@@ -49,6 +49,8 @@ class TiedAutoencoder(nn.Module):
 
 
 def train_autoencoder(model, X, epochs, lr, generator=None):
+    if not torch.is_tensor(X) or X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"expected X of shape (n, d) with n >= 1, got {getattr(X, 'shape', X)}")
     if epochs < 0 or lr <= 0:
         raise ValueError(f"need epochs >= 0 and lr > 0, got {epochs}, {lr}")
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)

@@ -89,13 +89,13 @@ MISTAKES = [
         "id": "cosines-of-raw-rows",
         "question": "q5",
         "why": "normalises the rows instead of orthonormalising the row space, so the result depends on the rows chosen",
-        "replace": [("bases.append(Vh[: int((s > tol).sum())])", "bases.append(M.double() / M.double().norm(dim=1, keepdim=True))")],
+        "replace": [("bases.append(torch.linalg.svd(M64).Vh[:rank])", "bases.append(M64 / M64.norm(dim=1, keepdim=True))")],
     },
     {
         "id": "cosines-ascending",
         "question": "q5",
         "why": "returns the cosines smallest first",
-        "replace": [("cosines[: values.numel()] = values[:count]", "cosines[: values.numel()] = values.flip(0)[:count]")],
+        "replace": [("return torch.cat([values, values.new_zeros", "return torch.cat([values.flip(0), values.new_zeros")],
     },
     {
         "id": "same-span-ignores-rank",

@@ -127,6 +127,52 @@ def same_subspace_for_shifted_or_shuffled_data(pca):
 
 
 @test_case(points=1, hidden=True)
+def k_zero_and_a_single_sample(pca):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
+
+    require(pca=pca)
+    dev = device()
+
+    @prop(10)
+    @given(st.integers(1, 6), st.data(), st.sampled_from([torch.float32, torch.float64]), st.integers(0, 2**31 - 1))
+    def check(d, data, dtype, seed):
+        X = _spread_data(seed, 3 * d + 5, d, dtype, dev)
+        tol = 1e-5 if dtype == torch.float32 else 1e-12
+        # k = 0 keeps no direction: an empty (0, d) set of components, and the mean.
+        mean, components = pca(X, 0)
+        same_device_and_dtype(components, X, "pca(X, 0)'s components")
+        assert tuple(components.shape) == (0, d), (
+            f"pca(X of shape {tuple(X.shape)}, 0) returned components of shape {tuple(components.shape)}, "
+            f"expected (0, {d})"
+        )
+        expected_mean = X.double().mean(dim=0)
+        assert torch.allclose(mean.double(), expected_mean, atol=tol * (1 + float(expected_mean.abs().max()))), (
+            f"pca(X, 0) returned the mean {mean.tolist()}, expected {expected_mean.tolist()}"
+        )
+        # One sample (n = 1): its ddof-0 covariance is 0, so any orthonormal rows are components.
+        k = data.draw(st.integers(0, d), label="k")
+        x = X[:1]
+        mean, components = pca(x, k)
+        same_device_and_dtype(mean, x, "pca(one sample, k)'s mean")
+        same_device_and_dtype(components, x, "pca(one sample, k)'s components")
+        assert tuple(mean.shape) == (d,) and torch.allclose(mean, x[0], atol=tol * (1 + float(x.abs().max()))), (
+            f"pca(x of shape (1, {d}), {k}) returned the mean {mean.tolist()}, expected the sample {x[0].tolist()}"
+        )
+        assert tuple(components.shape) == (k, d), (
+            f"pca(x of shape (1, {d}), {k}) returned components of shape {tuple(components.shape)}, expected ({k}, {d})"
+        )
+        C = components.double()
+        err = float((C @ C.T - torch.eye(k, dtype=torch.float64, device=dev)).abs().max()) if k else 0.0
+        assert err < 1e-4, f"pca(one sample, {k}): the rows of the components are not orthonormal (error {err})"
+
+    run_property(check)
+
+
+@test_case(points=1, hidden=True)
 def rejects_bad_input(pca):
     import torch
 
@@ -134,7 +180,8 @@ def rejects_bad_input(pca):
 
     require(pca=pca)
     X = torch.randn(10, 3, generator=torch.Generator().manual_seed(0))
-    for args, what in [((X, 4), "k = 4 > d = 3"), ((X, -1), "k = -1"), ((X[0], 1), "a 1-D X")]:
+    cases = [((X, 4), "k = 4 > d = 3"), ((X, -1), "k = -1"), ((X[0], 1), "a 1-D X"), ((X[:0], 1), "an empty X (n = 0)")]
+    for args, what in cases:
         try:
             pca(*args)
         except ValueError:

@@ -58,7 +58,7 @@ def equals_the_discarded_eigenvalues(pca_reconstruction_mse):
     @prop(30)
     @given(st.integers(1, 7), st.data(), st.sampled_from([torch.float32, torch.float64]), st.integers(0, 2**31 - 1))
     def check(d, data, dtype, seed):
-        k = data.draw(st.integers(1, d), label="k")
+        k = data.draw(st.integers(0, d), label="k")
         n = data.draw(st.integers(d + 2, 6 * d + 20), label="n")
         X = _spread_data(seed, n, d, dtype, dev)
         original = X.clone()

@@ -156,6 +156,31 @@ def training_finds_the_principal_subspace(TiedAutoencoder):
 
 
 @test_case(points=1, hidden=True)
+def initial_weights_have_the_scale_of_one_over_d(TiedAutoencoder):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property
+
+    require(TiedAutoencoder=TiedAutoencoder)
+
+    @prop(8)
+    @given(st.integers(32, 128), st.data(), st.integers(0, 2**31 - 1))
+    def check(d, data, seed):
+        k = data.draw(st.integers(1, 16), label="k")
+        torch.manual_seed(seed)
+        W = TiedAutoencoder(d, k).W.detach().double()
+        scaled = float((W**2).mean()) * d
+        assert 0.1 <= scaled <= 10, (
+            f"TiedAutoencoder({d}, {k}) starts with mean(W**2) = {scaled / d:.3g}, expected about 1/d = {1 / d:.3g} "
+            "(within a factor of 10): initialise W with N(0, 1/d) entries"
+        )
+
+    run_property(check)
+
+
+@test_case(points=1, hidden=True)
 def rejects_bad_sizes(TiedAutoencoder):
     import torch
 

@@ -139,9 +139,43 @@ def zero_epochs_and_bad_arguments(TiedAutoencoder, train_autoencoder):
     history = train_autoencoder(model, X, 0, 0.01)
     assert history == [], f"train_autoencoder(model, X, epochs=0, lr=0.01) returned {history!r}, expected []"
     assert all(torch.equal(p, q) for p, q in zip(model.parameters(), before)), "0 epochs must not change the model"
-    for args, what in [((X, -1, 0.01), "epochs = -1"), ((X, 3, 0.0), "lr = 0"), ((X, 3, -0.1), "lr = -0.1")]:
+    cases = [
+        ((X, -1, 0.01), "epochs = -1"), ((X, 3, 0.0), "lr = 0"), ((X, 3, -0.1), "lr = -0.1"),
+        ((X[0], 3, 0.01), "a 1-D X"), ((X[:0], 3, 0.01), "an empty X (n = 0)"),
+    ]
+    for args, what in cases:
         try:
             train_autoencoder(model, *args)
         except ValueError:
             continue
         raise AssertionError(f"train_autoencoder with {what} should raise ValueError")
+
+
+@test_case(points=1, hidden=True)
+def trains_on_a_single_sample(TiedAutoencoder, train_autoencoder):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
+
+    require(TiedAutoencoder=TiedAutoencoder, train_autoencoder=train_autoencoder)
+    dev = device()
+
+    @prop(3)
+    @given(st.integers(0, 2**31 - 1))
+    def check(seed):
+        x = _easy_data(seed, torch.float32, dev, n=1)
+        model = TiedAutoencoder(6, 2).to(dev)
+        with torch.no_grad():
+            model.W.copy_(0.3 * torch.randn(2, 6, generator=torch.Generator().manual_seed(seed)))
+        before = _mse(model, x)
+        call = "train_autoencoder(model, x, epochs=10, lr=0.01, generator) with x of shape (1, 6)"
+        history = _losses(train_autoencoder(model, x, 10, 0.01, torch.Generator().manual_seed(seed)), 10, call)
+        after = _mse(model, x)
+        assert after < before and history[-1] < history[0], (
+            f"{call}: the MSE went from {before:.4g} to {after:.4g} (per epoch: {history}); a single sample is "
+            "a valid data set and every epoch must train on it"
+        )
+
+    run_property(check)

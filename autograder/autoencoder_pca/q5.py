@@ -86,7 +86,7 @@ def agrees_with_an_independent_computation(subspace_cosines):
             f"{tuple(got.shape)}, expected ({min(k1, k2)},)"
         )
         tol = 1e-3 if dtype == torch.float32 else 1e-8
-        assert torch.allclose(got.double(), expected, atol=tol), (
+        assert torch.allclose(got.double(), expected, atol=tol, rtol=0.0), (
             f"subspace_cosines of shapes {tuple(A.shape)} and {tuple(B.shape)} returned {got.tolist()}, "
             f"expected {expected.tolist()} (largest first)"
         )
@@ -183,6 +183,94 @@ def same_span_on_constructed_spaces(same_span):
 
 
 @test_case(points=1, hidden=True)
+def rank_deficient_inputs(subspace_cosines, same_span):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
+
+    require(subspace_cosines=subspace_cosines, same_span=same_span)
+    dev = device()
+
+    @prop(12)
+    @given(st.integers(3, 6), st.data(), st.sampled_from([torch.float32, torch.float64]), st.integers(0, 2**31 - 1))
+    def check(d, data, dtype, seed):
+        k = data.draw(st.integers(2, d), label="k")
+        scale = data.draw(st.sampled_from([1e-6, 1.0, 1e6]), label="scale")
+        g = torch.Generator().manual_seed(seed)
+        B = torch.randn(d, d, generator=g, dtype=torch.float64).to(dtype).to(dev)  # spans all of R^d
+        # k rows along k distinct axes; the last is shorter than the others by far more than the
+        # dtype's precision, so A has rank k - 1 at every scale.
+        tiny = 1e-12 if dtype == torch.float32 else 1e-20
+        axes = torch.randperm(d, generator=g)[:k]
+        A = torch.zeros(k, d, dtype=torch.float64)
+        A[torch.arange(k), axes] = scale
+        A[-1, axes[-1]] = scale * tiny
+        A = A.to(dtype).to(dev)
+        expected = [1.0] * (k - 1) + [0.0]
+        for what, P, Q, want in [
+            (f"A (rank {k - 1}: one row {tiny:g} times shorter) and B (rank {d})", A, B, expected),
+            ("a zero matrix and B", torch.zeros_like(A), B, [0.0] * k),
+        ]:
+            got = subspace_cosines(P, Q)
+            same_device_and_dtype(got, P, "subspace_cosines(A, B)")
+            assert tuple(got.shape) == (k,) and torch.allclose(
+                got.double().cpu(), torch.tensor(want, dtype=torch.float64), atol=1e-4, rtol=0.0
+            ), (
+                f"subspace_cosines of {what} at scale {scale:g} returned {got.tolist()}, expected {want}: a "
+                "singular value below max(k, d) * eps * sigma_max does not count, and missing cosines are 0"
+            )
+        full = A.clone()
+        full[-1] = full[-1] / tiny
+        got = _as_bool(same_span(A, A[:-1]), "same_span(A, A without its tiny row)")
+        assert got is True, f"same_span(A, A without its tiny row) at scale {scale:g} returned {got}, expected True"
+        got = _as_bool(same_span(A, full), "same_span(A, A with the tiny row at full length)")
+        assert got is False, (
+            f"same_span(A, A with the tiny row at full length) at scale {scale:g} returned {got}, expected False "
+            f"(ranks {k - 1} and {k})"
+        )
+
+    run_property(check)
+
+
+@test_case(points=1, hidden=True)
+def tol_one_compares_only_the_ranks(same_span):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property
+
+    require(same_span=same_span)
+    dev = device()
+
+    @prop(10)
+    @given(st.integers(2, 6), st.data(), st.integers(0, 2**31 - 1))
+    def check(d, data, seed):
+        r = data.draw(st.integers(1, d // 2), label="r")
+        g = torch.Generator().manual_seed(seed)
+        axes = torch.randperm(d, generator=g)
+        eye = torch.eye(d, dtype=torch.float64)
+        A = (eye[axes[:r]] * (0.5 + torch.rand(r, 1, generator=g, dtype=torch.float64))).to(dev)
+        B = (eye[axes[r : 2 * r]] * (0.5 + torch.rand(r, 1, generator=g, dtype=torch.float64))).to(dev)
+        # Orthogonal spaces: every cosine is 0, and 0 >= 1 - tol holds for tol = 1 ("at least").
+        got = _as_bool(same_span(A, B, tol=1.0), "same_span(A, B, tol=1.0)")
+        assert got is True, (
+            f"same_span(A, B, tol=1.0) for two orthogonal spaces of dimension {r} returned {got}, expected True: "
+            "every cosine (0) is at least 1 - tol = 0, and the ranks agree"
+        )
+        if 2 * r < d:
+            bigger = torch.cat([B, eye[axes[2 * r :][:1]].to(dev)])
+            got = _as_bool(same_span(A, bigger, tol=1.0), "same_span(A, B, tol=1.0)")
+            assert got is False, (
+                f"same_span(A, B, tol=1.0) for spaces of dimension {r} and {r + 1} returned {got}, expected False"
+            )
+
+    run_property(check)
+
+
+@test_case(points=1, hidden=True)
 def rejects_mismatched_widths(subspace_cosines, same_span):
     import torch
 
@@ -191,7 +279,7 @@ def rejects_mismatched_widths(subspace_cosines, same_span):
     require(subspace_cosines=subspace_cosines, same_span=same_span)
     A, B = torch.randn(2, 4), torch.randn(2, 5)
     for fn in (subspace_cosines, same_span):
-        for args, what in [((A, B), "widths 4 and 5"), ((A[0], A), "a 1-D A")]:
+        for args, what in [((A, B), "widths 4 and 5"), ((A[0], A), "a 1-D A"), ((A, A[0]), "a 1-D B")]:
             try:
                 fn(*args)
             except ValueError:
