@@ -1,4 +1,8 @@
-"""Surviving mutants of reference/augmentation.py that are equivalent: no correct test can tell them apart."""
+"""Surviving mutants of reference/augmentation.py that no correct test can tell apart from it.
+
+EQUIVALENT: the same behaviour on every device. CPU_ONLY: identical on the CPU, but computed on
+the wrong device; `dl541 verify` on a CUDA machine checks that the same tests kill them.
+"""
 
 EQUIVALENT = {
     "add_gaussian_noise:43b04e54a5": (
@@ -9,6 +13,9 @@ EQUIVALENT = {
         "images - scale * (up - down) instead of +: up - down is Laplace(0, 1), symmetric about 0, so the "
         "negated noise has the same distribution; no test may demand one particular draw"
     ),
+}
+
+CPU_ONLY = {
     "add_gaussian_noise:5991b8e595": (
         "noise.to(None) instead of noise.to(images.device): identical on CPU; on CUDA the noise stays on "
         "the CPU (the tests pass a CPU generator) and images + std * noise fails with mixed devices, which "

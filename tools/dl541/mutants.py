@@ -4,7 +4,9 @@ Only code inside the solution regions is mutated (what a student writes). Each m
 whole reference module with one node changed, graded as a `.py` submission: it is killed when
 it loses a mark (or fails to run), and survives when it gets full marks. A survivor is either
 killed by a new property or listed, with the reason it is equivalent, in
-`autograder/NAME/equivalent_mutants.py` as `EQUIVALENT = {mutant_id: why}`.
+`autograder/NAME/equivalent_mutants.py` as `EQUIVALENT = {mutant_id: why}`; one that differs
+only in the device it computes on goes in `CPU_ONLY = {mutant_id: why}` there, and a CUDA run
+of `dl541 verify` then checks that the tests do kill it.
 """
 
 from __future__ import annotations
@@ -124,12 +126,21 @@ def sample(mutants: list[Mutant], limit: int | None) -> list[Mutant]:
     return sorted(ranked[:limit], key=lambda m: (m.line, m.id))
 
 
-def equivalent(name: str) -> dict[str, str]:
-    """Mutants of NAME shown to be equivalent: id -> why."""
+def _listed(name: str, table: str) -> dict[str, str]:
     path = paths.AUTOGRADER_DIR / name / "equivalent_mutants.py"
     if not path.is_file():
         return {}
-    return dict(paths.load_module(path, f"dl541_equivalent_{name}").EQUIVALENT)
+    return dict(getattr(paths.load_module(path, f"dl541_equivalent_{name}"), table, {}))
+
+
+def equivalent(name: str) -> dict[str, str]:
+    """Mutants of NAME shown to be equivalent on every device (`EQUIVALENT`): id -> why."""
+    return _listed(name, "EQUIVALENT")
+
+
+def cpu_only(name: str) -> dict[str, str]:
+    """Mutants of NAME identical on the CPU that the CUDA run must kill (`CPU_ONLY`): id -> why."""
+    return _listed(name, "CPU_ONLY")
 
 
 def question_of(name: str) -> dict[str, str]:

@@ -86,9 +86,28 @@ def verify_assignment(
 
         cuda = resolve_device(device) == "cuda"
         if cuda:
+            cpu_only = mutants.cpu_only(name)
+            on_cuda = mutants.write([m for m in every if m.id in cpu_only], tmp_path / "cpu-only")
             third = _by_id(
-                grade_batch(ag, subs, tmp_path / "run3", Options(jobs=jobs, device="cuda"), assignment=name)
+                grade_batch(
+                    ag,
+                    subs + [tmp_path / "cpu-only" / sid for sid in on_cuda],
+                    tmp_path / "run3",
+                    Options(jobs=jobs, device="cuda"),
+                    assignment=name,
+                )
             )
+            for sid, mutant in on_cuda.items():
+                rec = third.pop(sid)
+                caught = rec["status"] != "ok" or rec["score"] < ag.max_score - 1e-9
+                rows.append(
+                    Row(
+                        f"CPU-only mutant {mutant.id} is caught on CUDA",
+                        caught,
+                        f"{rec['status']}, {rec['score']:g}/{ag.max_score:g}"
+                        + ("" if caught else "; the tests do not check the device it claims they do"),
+                    )
+                )
             differ = [sid for sid in third if _comparable(first[sid]) != _comparable(third[sid])]
             rows.append(
                 Row(
@@ -161,8 +180,9 @@ def _mistake_rows(name: str, known: dict, records: dict) -> list[Row]:
 def _mutant_rows(name: str, every: list, chosen: dict, records: dict, max_score: float) -> list[Row]:
     owner = mutants.question_of(name)
     known_equivalent = mutants.equivalent(name)
+    known_equivalent.update({k: f"identical on the CPU ({why})" for k, why in mutants.cpu_only(name).items()})
     by_question: dict[str, list[int]] = {}
-    survivors = []
+    survivors, contradicted = [], []
     for sid, mutant in chosen.items():
         rec = records[sid]
         killed = rec["status"] != "ok" or rec["score"] < max_score - 1e-9
@@ -172,6 +192,8 @@ def _mutant_rows(name: str, every: list, chosen: dict, records: dict, max_score:
         tally[1] += 1
         if not killed:
             survivors.append((mutant, question))
+        elif mutant.id in known_equivalent:
+            contradicted.append((mutant, rec))
     scope = "all" if len(chosen) == len(every) else f"a fixed sample of {len(chosen)} of {len(every)}"
     scores = ", ".join(f"{q} {k}/{n}" for q, (k, n) in sorted(by_question.items()))
     killed_total = sum(k for k, _ in by_question.values())
@@ -182,22 +204,37 @@ def _mutant_rows(name: str, every: list, chosen: dict, records: dict, max_score:
             f"{killed_total}/{len(chosen)} killed; {scores}",
         )
     ]
-    full_run = len(chosen) == len(every)
+    generated = {m.id for m in every}
+    for stale in sorted(set(known_equivalent) - generated):  # every listing, whatever was sampled
+        rows.append(
+            Row(
+                f"listed equivalent mutant {stale}",
+                False,
+                "no such mutant of the reference any more: remove it from equivalent_mutants.py",
+            )
+        )
+    for mutant, rec in contradicted:
+        rows.append(
+            Row(
+                f"listed equivalent mutant {mutant.id}",
+                False,
+                f"a test tells it apart ({rec['status']}, {rec['score']:g}/{max_score:g}): "
+                "the listing is wrong or that test is over-strict",
+            )
+        )
     for mutant, question in survivors:
         why = known_equivalent.get(mutant.id) or (
             "it changes only the text of an error message, which the handout does not fix"
             if mutant.message_only
             else None
         )
-        # In the full run (`--mutants all`) an unexplained survivor fails verify; in a sample it warns.
-        ok = True if why else (False if full_run else None)
+        ok = bool(why)
         rows.append(
             Row(
                 f"surviving mutant {mutant.id} ({question})",
                 ok,
                 f"line {mutant.line}: {mutant.before!r} -> {mutant.after!r}"
                 + (f"; equivalent: {why}" if why else "; not killed and not shown equivalent"),
-                "warn" if ok is None else "",
             )
         )
     return rows
