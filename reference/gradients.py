@@ -48,7 +48,7 @@ def layer_grad_norms(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torc
     out = model(x)
     if y.shape != out.shape and not (y.dim() == 1 and out.shape == (y.shape[0], 1)):
         raise ValueError(f"y must have shape {tuple(out.shape)} (or ({out.shape[0]},)), got {tuple(y.shape)}")
-    loss = torch.nn.functional.mse_loss(out, y.reshape(out.shape).to(out.dtype))
+    loss = torch.nn.functional.mse_loss(out, y.reshape(out.shape))  # promotes a target of another dtype
     grads = torch.autograd.grad(loss, weights)
     return torch.stack([torch.linalg.vector_norm(g) for g in grads]).detach()
     # END SOLUTION
@@ -85,10 +85,10 @@ def numerical_gradient(
     flat = grad.view(-1)
 
     def value(point: torch.Tensor) -> torch.Tensor:
-        out = torch.as_tensor(f(point))
+        out = torch.as_tensor(f(point), dtype=torch.float64)  # a Python float stays exact, too
         if out.numel() != 1:
             raise ValueError(f"f must return a scalar, got a tensor of shape {tuple(out.shape)}")
-        return out.detach().to(device=x64.device, dtype=torch.float64).reshape(())
+        return out.reshape(())
 
     with torch.no_grad():
         for i in range(x64.numel()):
@@ -105,7 +105,7 @@ def relative_error(a: torch.Tensor, b: torch.Tensor) -> float:
     # BEGIN SOLUTION
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {tuple(a.shape)} and {tuple(b.shape)}")
-    a64, b64 = a.detach().to(torch.float64), b.detach().to(device=a.device, dtype=torch.float64)
+    a64, b64 = a.detach().to(torch.float64), b.detach().to(torch.float64)
     num = float(torch.linalg.vector_norm(a64 - b64))
     den = float(torch.linalg.vector_norm(a64)) + float(torch.linalg.vector_norm(b64))
     return num / max(den, 1e-12)
@@ -127,6 +127,6 @@ def clip_grad_norm_(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm:
     if coef < 1:
         with torch.no_grad():
             for g in grads:
-                g.mul_(coef.to(g.dtype))
+                g.mul_(coef)
     return total
     # END SOLUTION

@@ -15,7 +15,7 @@ def ridge_fit(X: torch.Tensor, y: torch.Tensor, lam: float) -> torch.Tensor:
     if not (math.isfinite(lam) and lam >= 0):
         raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
     n, d = X.shape
-    X64, y64 = X.to(torch.float64), y.to(device=X.device, dtype=torch.float64)
+    X64, y64 = X.to(torch.float64), y.to(torch.float64)
     if lam == 0:
         w = torch.linalg.pinv(X64) @ y64  # least squares; the minimum-norm one if X is rank-deficient
     else:
@@ -69,7 +69,7 @@ def standardized_ridge_predict(
     def zscore(X: torch.Tensor) -> torch.Tensor:
         return torch.where(constant, torch.zeros_like(X), (X - mean) / scale)
 
-    y64 = y_train.to(device=X_train.device, dtype=torch.float64)
+    y64 = y_train.to(torch.float64)
     if y64.shape != (X_train.shape[0],):
         raise ValueError(f"y_train must have shape ({X_train.shape[0]},), got {tuple(y_train.shape)}")
     offset = y64.mean()

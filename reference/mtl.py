@@ -16,9 +16,10 @@ class MultiTaskNet(nn.Module):
     def __init__(self, d_in: int, hidden: int):
         super().__init__()
         # BEGIN SOLUTION
-        for what, value in (("d_in", d_in), ("hidden", hidden)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{what} must be a positive int, got {value!r}")
+        if not isinstance(d_in, int) or d_in < 1:
+            raise ValueError(f"d_in must be a positive int, got {d_in!r}")
+        if not isinstance(hidden, int) or hidden < 1:
+            raise ValueError(f"hidden must be a positive int, got {hidden!r}")
         self.d_in = d_in
         self.trunk = nn.Sequential(nn.Linear(d_in, hidden), nn.ReLU())
         self.heads = nn.ModuleDict({task: nn.Linear(hidden, 1) for task in TASKS})
@@ -41,8 +42,10 @@ def mtl_loss(
 ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """(total, parts): each task's mean loss over its present (non-NaN) labels; total = sum w[t] parts[t]."""
     # BEGIN SOLUTION
-    if not isinstance(outputs, Mapping) or not isinstance(targets, Mapping):
-        raise ValueError(f"outputs and targets must be dicts, got {type(outputs)} and {type(targets)}")
+    if not isinstance(outputs, Mapping):
+        raise ValueError(f"outputs must be a dict keyed by task, got {type(outputs)}")
+    if not isinstance(targets, Mapping):
+        raise ValueError(f"targets must be a dict keyed by task, got {type(targets)}")
     if set(outputs) != set(targets):
         raise ValueError(f"outputs has tasks {sorted(outputs)} but targets has {sorted(targets)}")
     if not outputs:

@@ -43,8 +43,9 @@
 # *Instructor's notes:* (1) for `"linear"` the block still has two modules, `Linear` then
 # `nn.Identity()`, so every model has `2 * depth + 1` modules. (2) An unknown activation name
 # (names are lower case, exactly as above), a negative `depth`, a `width` below 1 or a negative
-# `init_scale` raises `ValueError`. (3) The output layer's fan-in is `width` too, so its weights
-# have the same standard deviation $s / \sqrt{\text{width}}$.
+# `init_scale` raises `ValueError`; `depth = 0` (the output layer `Linear(width, 1)` alone) and
+# `init_scale = 0` (every weight 0) are allowed. (3) The output layer's fan-in is `width` too, so
+# its weights have the same standard deviation $s / \sqrt{\text{width}}$.
 
 # %% [reference] make_deep_mlp
 
@@ -122,7 +123,8 @@ plt.show()
 # `"healthy"`. Compute $r$ as a tensor division (or treat division by zero as $+\infty$): a
 # last norm of exactly 0 gives $r = \infty$, `"exploding"`, and a first norm of 0 gives
 # $r = 0$, `"vanishing"` (all-zero profiles are not tested). An empty `norms` or a `ratio`
-# below 1 raises `ValueError`.
+# below 1 raises `ValueError`; every `ratio >= 1` is allowed (with `ratio = 1` only $r = 1$ is
+# `"healthy"`).
 
 # %% [reference] diagnose
 
@@ -170,7 +172,9 @@ for activation in ACTIVATIONS:
 # * `relative_error(a, b)` returns the formula above as a Python `float`.
 #
 # *Instructor's notes:* "computed in float64" is about the arithmetic; the returned tensor
-# follows the course convention and has `x`'s dtype. `eps <= 0` raises `ValueError`;
+# follows the course convention and has `x`'s dtype; an integer `x` (a grid point) gives a
+# float64 gradient. `f` may return a 0-dim tensor or a Python `float`: keep its value in float64
+# (`torch.as_tensor(3.5)` alone would round it to float32). `eps <= 0` raises `ValueError`;
 # `relative_error` of tensors of different shapes raises `ValueError` (no broadcasting).
 # Rule of thumb for a float64 check: below $10^{-7}$ is right, above $10^{-4}$ is a bug.
 
@@ -259,8 +263,10 @@ plt.show()
 # `torch.nn.utils.clip_grad_norm_`, which you may not call.
 #
 # *Instructor's notes:* `parameters` may be a list or a generator such as `model.parameters()`
-# (which can be iterated only once: make a list first); parameters whose `.grad` is `None` are
-# skipped; a negative `max_norm` raises `ValueError`.
+# (which can be iterated only once: make a list first) or a single tensor (a list of one);
+# parameters whose `.grad` is `None` are skipped, and with no gradient at all the result is
+# `tensor(0.)`. A negative `max_norm` raises `ValueError`; `max_norm = 0` is allowed and zeroes
+# every gradient.
 
 # %% [reference] clip_grad_norm_
 

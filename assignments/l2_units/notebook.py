@@ -169,8 +169,10 @@ for lam in (0.0, 1.0, 10.0):
 # `lam = 0` that pipeline is exactly least squares with an intercept. The tests accept both.
 # (2) A feature that is constant on the training set ($\sigma_j = 0$; test with
 # `max == min`) z-scores to 0 for every row, training and test. (3) Compute in float64.
-# Shapes that do not fit together (`X_test` with another number of columns, `y_train` not of
-# shape `(n,)`) or `lam < 0` raise `ValueError`; no input is changed.
+# `y_train` may come in another dtype than the features, e.g. an integer tensor of whole
+# degrees: convert it to float64 too. Shapes that do not fit together (`X_train` or `X_test` not
+# 2-D, `X_test` with another number of columns, `y_train` not of shape `(n,)`) or `lam < 0` raise
+# `ValueError`; no input is changed.
 
 # %% [reference] standardized_ridge_predict
 

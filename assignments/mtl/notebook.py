@@ -52,7 +52,10 @@
 # * the outputs are **raw**: logits for smile and gender (no sigmoid — the loss applies it) and
 #   years for age (no ReLU or clamp);
 # * outputs have the dtype and device of the model (call `.to(...)` / `.double()` on it);
-# * `x` that is not of shape `(n, d_in)` raises `ValueError`;
+# * the trunk is **nonlinear** (a ReLU, or another nonlinearity, after its `nn.Linear`): with a
+#   linear trunk every output would be an affine function of `x`;
+# * `x` that is not of shape `(n, d_in)` raises `ValueError`, and so does a `d_in` or a `hidden`
+#   below 1;
 # * we suggest the attribute names `trunk` (a module) and `heads` (an `nn.ModuleDict` keyed by
 #   task), but the tests only check behaviour: some parameters are reached by every task's
 #   output (the shared trunk) and each task reaches parameters no other task reaches (its head).
@@ -77,7 +80,8 @@
 # * `outputs` and `targets` are dicts with the **same task keys** (any of `TASKS`; a model's
 #   output has all three); each value has shape `(n,)`, and a task's output and target have the
 #   same shape. Targets are floats (0./1. for the binary tasks, years for age) and are converted
-#   to the output's dtype. Different keys, an unknown task or mismatched shapes raise `ValueError`.
+#   to the output's dtype (float64 targets with a float32 model give float32 parts). Different
+#   keys, an unknown task or mismatched shapes raise `ValueError`.
 # * `weights` is `None` (every weight 1) or a **dict keyed by task**, e.g. `{"age": 0.01}`; a
 #   task that the dict does not list has weight 1, and a key that is not a task of `outputs`
 #   (a typo such as `"smiles"`) raises `ValueError`.

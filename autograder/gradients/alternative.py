@@ -89,7 +89,7 @@ def numerical_gradient(f, x, eps=1e-6):
         up = float(f((base + steps[i]).reshape(x.shape)))
         down = float(f((base - steps[i]).reshape(x.shape)))
         out[i] = (up - down) / (2 * eps)
-    return out.reshape(x.shape).to(x.dtype)
+    return out.reshape(x.shape).to(x.dtype if x.is_floating_point() else torch.float64)
 
 
 def relative_error(a, b):

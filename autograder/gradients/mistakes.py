@@ -47,8 +47,8 @@ MISTAKES = [
         "why": "uses the summed squared error instead of the mean",
         "replace": [
             (
-                "loss = torch.nn.functional.mse_loss(out, y.reshape(out.shape).to(out.dtype))",
-                "loss = torch.nn.functional.mse_loss(out, y.reshape(out.shape).to(out.dtype), reduction='sum')",
+                "loss = torch.nn.functional.mse_loss(out, y.reshape(out.shape))",
+                "loss = torch.nn.functional.mse_loss(out, y.reshape(out.shape), reduction='sum')",
             )
         ],
     },
@@ -67,7 +67,7 @@ MISTAKES = [
         "id": "broadcasts-target",
         "question": "q2",
         "why": "compares the (n, 1) output with a (n,) target directly, broadcasting to (n, n)",
-        "replace": [("y.reshape(out.shape).to(out.dtype)", "y.to(out.dtype)")],
+        "replace": [("y.reshape(out.shape)", "y")],
     },
     {
         "id": "ratio-upside-down",
@@ -156,7 +156,7 @@ MISTAKES = [
         "id": "clips-each-tensor",
         "question": "q5",
         "why": "clips every gradient by its own norm instead of the global norm",
-        "replace": [("g.mul_(coef.to(g.dtype))", "g.mul_(torch.clamp(max_norm / (g.norm() + 1e-6), max=1.0))")],
+        "replace": [("g.mul_(coef)", "g.mul_(torch.clamp(max_norm / (g.norm() + 1e-6), max=1.0))")],
     },
     {
         "id": "returns-norm-after",

@@ -145,3 +145,37 @@ def rejects_bad_arguments(make_deep_mlp):
         except ValueError:
             continue
         raise AssertionError(f"make_deep_mlp{args} should raise ValueError")
+
+
+@test_case(points=1, hidden=True)
+def depth_zero_and_scale_zero_are_allowed(make_deep_mlp):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from torch import nn
+
+    from dl541_testing import prop, require, run_property
+
+    require(make_deep_mlp=make_deep_mlp)
+
+    @prop(10)
+    @given(st.integers(1, 6), st.sampled_from(["sigmoid", "tanh", "relu", "linear"]), st.integers(0, 3),
+           st.integers(0, 2**31 - 1))
+    def check(width, activation, depth, seed):
+        call = f"make_deep_mlp(0, {width}, {activation!r}, 1.0)"
+        model = make_deep_mlp(0, width, activation, 1.0, generator=torch.Generator().manual_seed(seed))
+        kinds = [type(m).__name__ for m in model] if isinstance(model, nn.Sequential) else model
+        assert kinds == ["Linear"] and model[0].weight.shape == (1, width), (
+            f"{call} gave {kinds}, expected nn.Sequential(Linear({width}, 1)): depth 0 is the output layer alone"
+        )
+        assert torch.count_nonzero(model[0].weight) > 0, f"{call}: the output layer's weights are all 0"
+        call = f"make_deep_mlp({depth}, {width}, {activation!r}, 0.0)"
+        model = make_deep_mlp(depth, width, activation, 0.0, generator=torch.Generator().manual_seed(seed))
+        assert isinstance(model, nn.Sequential) and len(model) == 2 * depth + 1, (
+            f"{call} returned {model}, expected {2 * depth + 1} modules"
+        )
+        for p in model.parameters():
+            assert torch.count_nonzero(p) == 0, f"{call}: init_scale 0 must give all-zero weights, got {p.tolist()}"
+
+    run_property(check)
+

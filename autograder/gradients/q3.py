@@ -130,3 +130,32 @@ def rejects_bad_input(diagnose):
         except ValueError:
             continue
         raise AssertionError(f"diagnose({norms.tolist()}, ratio={ratio}) should raise ValueError")
+
+
+@test_case(points=1, hidden=True)
+def ratio_one_and_small_ratios_are_allowed(diagnose):
+    import torch
+
+    from dl541_testing import device, require
+
+    require(diagnose=diagnose)
+    dev = device()
+    cases = [
+        (1.0, [2.0, 2.0], "healthy"),
+        (1.0, [1.0, 2.0], "vanishing"),
+        (1.0, [2.0, 1.0], "exploding"),
+        (1.5, [1.0, 1.4], "healthy"),
+        (1.5, [1.4, 1.0], "healthy"),
+        (1.5, [1.0, 1.6], "vanishing"),
+        (1.5, [1.6, 1.0], "exploding"),
+    ]
+    for ratio, values, expected in cases:
+        norms = torch.tensor(values, dtype=torch.float64, device=dev)
+        try:
+            got = diagnose(norms, ratio=ratio)
+        except ValueError as exc:
+            raise AssertionError(
+                f"diagnose({values}, ratio={ratio}) raised ValueError({exc}); every ratio >= 1 is allowed"
+            ) from None
+        assert got == expected, f"diagnose({values}, ratio={ratio}) returned {got!r}, expected {expected!r}"
+

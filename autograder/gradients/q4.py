@@ -210,3 +210,36 @@ def rejects_bad_input(numerical_gradient, relative_error):
         raise AssertionError(
             f"relative_error of shapes {tuple(a.shape)} and {tuple(b.shape)} should raise ValueError (no broadcasting)"
         )
+
+
+@test_case(points=1, hidden=True)
+def python_float_values_and_integer_points(numerical_gradient):
+    import torch
+
+    from dl541_testing import device, require
+
+    require(numerical_gradient=numerical_gradient)
+    dev = device()
+    x = torch.tensor([0.3, -1.2, 2.0], dtype=torch.float64, device=dev)
+
+    def f(v):  # returns a Python float, not a tensor
+        return float((v**3).sum() + torch.sin(v).sum())
+
+    got = numerical_gradient(f, x)
+    expected = 3 * x**2 + torch.cos(x)
+    assert isinstance(got, torch.Tensor) and torch.allclose(got, expected, rtol=1e-6, atol=1e-6), (
+        f"numerical_gradient of a function that returns a Python float gave {got}, expected {expected.tolist()}: "
+        "keep f's value in float64 (torch.as_tensor(3.5) would round it to float32)"
+    )
+    k = torch.tensor([1, -2, 3], device=dev)
+    got = numerical_gradient(lambda v: (v**3).sum() / 6, k)
+    expected = torch.tensor([0.5, 2.0, 4.5], dtype=torch.float64, device=dev)
+    assert isinstance(got, torch.Tensor) and got.is_floating_point() and got.shape == (3,), (
+        f"numerical_gradient(sum(v^3) / 6, the integer point [1, -2, 3]) returned {got}, expected a floating "
+        "tensor of shape (3,): an integer x gives a float64 gradient"
+    )
+    assert torch.allclose(got.double(), expected, rtol=1e-6, atol=1e-6), (
+        f"numerical_gradient(sum(v^3) / 6, the integer point [1, -2, 3]) returned {got.tolist()}, "
+        f"expected {expected.tolist()}"
+    )
+

@@ -173,3 +173,44 @@ def rejects_negative_max_norm(clip_grad_norm_):
     except ValueError:
         return
     raise AssertionError("clip_grad_norm_([p], -1.0) should raise ValueError: max_norm must be >= 0")
+
+
+@test_case(points=1, hidden=True)
+def single_tensor_no_gradient_and_max_norm_zero(clip_grad_norm_):
+    import math
+
+    import torch
+
+    from dl541_testing import device, require
+
+    require(clip_grad_norm_=clip_grad_norm_)
+    dev = device()
+    p = torch.zeros(3, device=dev, requires_grad=True)
+    p.grad = torch.tensor([3.0, 0.0, 4.0], device=dev)
+    total = clip_grad_norm_(p, 1.0)
+    expected = torch.tensor([3.0, 0.0, 4.0], device=dev) / (5.0 + 1e-6)
+    assert isinstance(total, torch.Tensor) and abs(float(total) - 5.0) < 1e-5, (
+        f"clip_grad_norm_(p, 1.0) with a single tensor p returned {total}, expected tensor(5.)"
+    )
+    assert torch.allclose(p.grad, expected, atol=1e-6), (
+        f"clip_grad_norm_(p, 1.0) with a single tensor p left p.grad = {p.grad.tolist()}, expected "
+        f"{expected.tolist()} (a lone tensor counts as a list of one)"
+    )
+    q = torch.zeros(2, device=dev, requires_grad=True)
+    total = clip_grad_norm_([q], 1.0)
+    assert total is not None and float(total) == 0.0 and q.grad is None, (
+        f"clip_grad_norm_([q], 1.0) with q.grad None returned {total}, expected tensor(0.) and q.grad still None"
+    )
+    r = torch.zeros(2, device=dev, requires_grad=True)
+    r.grad = torch.tensor([1.0, 2.0], device=dev)
+    try:
+        total = clip_grad_norm_([r], 0.0)
+    except ValueError as exc:
+        raise AssertionError(f"clip_grad_norm_([r], 0.0) raised ValueError({exc}); max_norm = 0 is allowed") from None
+    assert isinstance(total, torch.Tensor) and abs(float(total) - math.sqrt(5)) < 1e-5, (
+        f"clip_grad_norm_([r], 0.0) returned {total}, expected the norm before clipping, sqrt(5)"
+    )
+    assert torch.count_nonzero(r.grad) == 0, (
+        f"clip_grad_norm_([r], 0.0) left r.grad = {r.grad.tolist()}, expected zeros (coefficient 0)"
+    )
+

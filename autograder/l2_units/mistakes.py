@@ -22,8 +22,8 @@ MISTAKES = [
         "why": "solves the normal equations in the input's dtype instead of float64",
         "replace": [
             (
-                "X64, y64 = X.to(torch.float64), y.to(device=X.device, dtype=torch.float64)",
-                "X64, y64 = X, y.to(device=X.device, dtype=X.dtype)",
+                "X64, y64 = X.to(torch.float64), y.to(torch.float64)",
+                "X64, y64 = X, y.to(X.dtype)",
             ),
             ("lam / 2 * torch.eye(d, dtype=torch.float64, device=X.device)",
              "lam / 2 * torch.eye(d, dtype=X.dtype, device=X.device)"),

@@ -215,6 +215,8 @@ def rejects_bad_input(standardized_ridge_predict):
         (X, torch.zeros(5), X, 1.0),
         (X, torch.zeros(6), X, -1.0),
         (X[:, 0], torch.zeros(6), X[:, 0], 1.0),
+        (X, torch.zeros(6), X[0], 1.0),
+        (X[:, 0], torch.zeros(6), X, 1.0),
     ]
     for Xtr, ytr, Xte, lam in cases:
         try:
@@ -225,3 +227,36 @@ def rejects_bad_input(standardized_ridge_predict):
             f"standardized_ridge_predict(X_train {tuple(Xtr.shape)}, y_train {tuple(ytr.shape)}, "
             f"X_test {tuple(Xte.shape)}, lam={lam}) should raise ValueError"
         )
+
+
+@test_case(points=1, hidden=True)
+def integer_targets_in_whole_degrees(standardized_ridge_predict):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dl541_testing import device, prop, require, run_property, same_device_and_dtype
+
+    require(standardized_ridge_predict=standardized_ridge_predict)
+    dev = device()
+
+    @prop(10)
+    @given(st.floats(-2, 1), st.sampled_from([torch.float32, torch.float64]), st.integers(0, 2**31 - 1))
+    def check(log_lam, dtype, seed):
+        g = torch.Generator().manual_seed(seed)
+        X, y = _weather(16, g, dev)
+        X = X.to(dtype)
+        y_int = y.round().to(torch.int64)
+        lam = 10.0**log_lam
+        call = f"standardized_ridge_predict(X_train in {dtype}, y_train as int64 whole degrees, X_test, {lam:.3g})"
+        got = standardized_ridge_predict(X[:12], y_int[:12], X[12:], lam)
+        same_device_and_dtype(got, X, call)
+        tol = 1e-4 if dtype == torch.float32 else 1e-9
+        readings = [_independent_predict(X[:12], y_int[:12], X[12:], lam, centre) for centre in (True, False)]
+        assert any(torch.allclose(got.double(), e, rtol=tol, atol=tol) for e in readings), (
+            f"{call} returned {got.tolist()}, expected {readings[0].tolist()} (y centred) or "
+            f"{readings[1].tolist()} (y not centred): convert the integer targets to float64"
+        )
+
+    run_property(check)
+

@@ -170,3 +170,48 @@ def rejects_wrong_input_shape(MultiTaskNet):
         raise AssertionError(
             f"MultiTaskNet(4, 8) on x of shape {tuple(bad.shape)} should raise ValueError"
         )
+
+
+@test_case(points=1, hidden=True)
+def rejects_sizes_below_one(MultiTaskNet):
+    from dl541_testing import require
+
+    require(MultiTaskNet=MultiTaskNet)
+    for d_in, hidden in ((0, 8), (4, 0), (-2, 8), (4, -1)):
+        try:
+            MultiTaskNet(d_in, hidden)
+        except ValueError:
+            continue
+        raise AssertionError(f"MultiTaskNet({d_in}, {hidden}) should raise ValueError: d_in and hidden are >= 1")
+
+
+@test_case(points=1, hidden=True)
+def trunk_is_nonlinear(MultiTaskNet):
+    import torch
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dl541_testing import prop, require, run_property
+
+    require(MultiTaskNet=MultiTaskNet)
+
+    @prop(8)
+    @given(st.integers(1, 5), st.integers(4, 16), st.integers(0, 2**31 - 1))
+    def check(d_in, hidden, seed):
+        torch.manual_seed(seed)
+        net = MultiTaskNet(d_in, hidden).double()
+        g = torch.Generator().manual_seed(seed)
+        a = 3 * torch.randn(64, d_in, generator=g, dtype=torch.float64)
+        b = 3 * torch.randn(64, d_in, generator=g, dtype=torch.float64)
+        with torch.no_grad():
+            fa, fb, fm = net(a), net(b), net((a + b) / 2)
+        gaps = {t: float(((fa[t] + fb[t]) / 2 - fm[t]).abs().max()) for t in ("smile", "age", "gender")}
+        scale = max(float(fa[t].abs().max()) + float(fb[t].abs().max()) for t in gaps) + 1e-12
+        assert max(gaps.values()) > 1e-6 * scale, (
+            f"MultiTaskNet({d_in}, {hidden}): on 64 random segments every output at the midpoint is the mean of "
+            f"the outputs at the ends (largest gap {max(gaps.values()):.2e}): the network is affine in x; "
+            "the shared trunk needs a nonlinearity (a ReLU after its Linear)"
+        )
+
+    run_property(check)
+

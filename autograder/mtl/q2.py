@@ -217,3 +217,24 @@ def rejects_bad_input(mtl_loss):
             )
             continue
         raise AssertionError(f"mtl_loss with {what} should raise ValueError")
+
+
+@test_case(points=1, hidden=True)
+def float64_targets_with_a_float32_model(mtl_loss):
+    import torch
+
+    from dl541_testing import device, require, same_device_and_dtype
+
+    require(mtl_loss=mtl_loss)
+    dev = device()
+    outputs, targets = _random_batch(3, 6, torch.float32, dev)
+    targets64 = {k: v.double() for k, v in targets.items()}
+    total, parts = mtl_loss(outputs, targets64)
+    expected = _expected_parts(outputs, targets)
+    for task, value in expected.items():
+        same_device_and_dtype(parts[task], outputs[task], f"parts[{task!r}] for float32 outputs, float64 targets")
+        assert abs(_num(parts[task]) - value) <= 1e-4 * (1 + abs(value)), (
+            f"parts[{task!r}] is {_num(parts[task])}, expected {value}"
+        )
+    same_device_and_dtype(total, outputs["smile"], "total for float32 outputs and float64 targets")
+
