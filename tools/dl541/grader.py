@@ -199,7 +199,9 @@ def grade_locally(
     if guard is None:
         guard = warm_guard(ag)
     running: list[Job] = []
-    while queue or running:
+    dying: list = []  # children killed once done, reaped without waiting for their exit
+
+    def fill() -> None:
         while queue and len(running) < max(1, options.jobs):
             item = queue.popleft()
             try:
@@ -223,19 +225,32 @@ def grade_locally(
             )
             _start_attempt(ctx, ag, job, options, guard)
             running.append(job)
-        if not running:
-            continue
-        wake = min(_next_deadline(job, options) for job in running)
-        # Not the process sentinels: a child closes every inherited descriptor, its end of the
-        # sentinel included, so those read as "ended" at once. Its channel ends when it dies.
-        ready = wait([job.conn for job in running], max(0.0, wake - time.monotonic()))
-        for job in list(running):
-            if job.conn in ready:
-                _drain(job)
-            _advance(ctx, ag, job, options, guard)
-            if job.finished:
-                running.remove(job)
+
+    try:
+        while queue or running:
+            fill()
+            if not running:
+                continue
+            wake = min(_next_deadline(job, options) for job in running)
+            # Not the process sentinels: a child closes every inherited descriptor, its end of the
+            # sentinel included, so those read as "ended" at once. Its channel ends when it dies.
+            ready = wait([job.conn for job in running], max(0.0, wake - time.monotonic()))
+            done = []
+            for job in list(running):
+                if job.conn in ready:
+                    _drain(job)
+                _advance(ctx, ag, job, options, guard)
+                if job.finished:
+                    running.remove(job)
+                    done.append(job)
+            fill()  # the next children start before this round's results are written
+            for job in done:
+                dying.append(_release(job))
                 finish(_finish(ag, job, options, out_dir))
+            dying = [p for p in dying if p is not None and p.exitcode is None]  # reaps the exited
+    finally:
+        for process in dying:
+            process.join()
 
 
 def _next_deadline(job: Job, options: Options) -> float:
@@ -329,8 +344,7 @@ def _advance(ctx, ag: Autograder, job: Job, options: Options, guard: Guard) -> N
     """Decide what happens to a job after its messages were read: wait, restart, or finish."""
     now = time.monotonic()
     if job.finished:
-        _stop(job)
-        return
+        return  # the caller releases its child
     if now >= job.deadline:
         _stop(job)
         job.events.append(
@@ -350,7 +364,6 @@ def _advance(ctx, ag: Autograder, job: Job, options: Options, guard: Guard) -> N
     elif job.attempt_done or not job.process.is_alive():
         _drain(job)
         if job.finished:
-            _stop(job)
             return
         exitcode = _stop(job)
         if exitcode is not None and exitcode < 0:
@@ -385,6 +398,20 @@ def _fail_current(job: Job, why: str) -> None:
         job.cases[item] = {"passed": False, "message": f"❌ Test case failed\n{why}"}
         job.plan.skip_cases.add(item)
     job.plan.skip_cases.update(job.cases)
+
+
+def _release(job: Job):
+    """Kill a finished job's child and its group now; return the process, to be reaped later."""
+    process, job.process = job.process, None
+    if process is not None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # not yet reaped, so the group cannot be another's
+        except (ProcessLookupError, PermissionError):
+            pass
+    if job.conn is not None:
+        job.conn.close()
+        job.conn = None
+    return process
 
 
 def _stop(job: Job) -> int | None:
