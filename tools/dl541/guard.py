@@ -3,8 +3,10 @@
 Before student code runs, the guard records the identity of every attribute of the modules
 and classes that the tests and the grader rely on (torch, numpy, hypothesis, otter, dl541,
 builtins, ...). Every entry point into student code that the tests can call (its functions,
-the methods of its classes, callables it returns) is wrapped: the record is checked after
-each outermost call and after each test, so a patch is seen while it is live. An
+the methods of its classes, callables it returns) is wrapped. The whole record is checked after
+loading and after each question (a change voids the grade); after each outermost call and each
+test, the part of it that test code reaches between two calls (the names the tests mention, in
+torch's and numpy's large namespaces) is checked too, so a patch is seen while it is live. An
 audit hook, which cannot be removed, refuses frame, gc, ctypes and tracing introspection
 while student code runs, so the grader's own state (its pipe key, the tests' expected values)
 is out of reach.
