@@ -247,7 +247,7 @@ def grade_locally(
             for job in done:
                 dying.append(_release(job))
                 finish(_finish(ag, job, options, out_dir))
-            dying = [p for p in dying if p is not None and p.exitcode is None]  # reaps the exited
+            dying = [p for p in dying if p.exitcode is None]  # reaps the exited
     finally:
         for process in dying:
             process.join()
@@ -403,15 +403,18 @@ def _fail_current(job: Job, why: str) -> None:
 def _release(job: Job):
     """Kill a finished job's child and its group now; return the process, to be reaped later."""
     process, job.process = job.process, None
-    if process is not None:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)  # not yet reaped, so the group cannot be another's
-        except (ProcessLookupError, PermissionError):
-            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # not yet reaped, so the group cannot be another's
+    except (ProcessLookupError, PermissionError):
+        pass
+    _close_channel(job)
+    return process
+
+
+def _close_channel(job: Job) -> None:
     if job.conn is not None:
         job.conn.close()
         job.conn = None
-    return process
 
 
 def _stop(job: Job) -> int | None:
@@ -430,15 +433,13 @@ def _stop(job: Job) -> int | None:
         os.killpg(process.pid, signal.SIGKILL)  # anything it left behind in its group
     except (ProcessLookupError, PermissionError):
         pass
-    if job.conn is not None:
-        job.conn.close()
-        job.conn = None
+    _close_channel(job)
     job.current_since = time.monotonic()
     return process.exitcode
 
 
 def _finish(ag: Autograder, job: Job, options: Options, out_dir: Path) -> dict:
-    _stop(job)
+    """Write the record of a finished job (its child already released) and return it."""
     output = _read_output(job.scratch, options.limits.output_bytes)
     shutil.rmtree(job.scratch, ignore_errors=True)
     load_errors = [dict(error, where=job.chunks[i].label) for i, error in sorted(job.cells.items()) if error]
