@@ -87,6 +87,48 @@ def test_public_source_keeps_public_cases_and_their_helpers_only(tmp_path):
     assert testfiles.cases(path) == [testfiles.CaseInfo("q1 - 1", 1.0, False)]
 
 
+HELPERS = """\"\"\"Shared test helpers.\"\"\"
+
+
+def _base():
+    return 40
+
+
+def _shared():
+    return _base() + 2
+
+
+def _unused():
+    return 0
+"""
+
+
+def test_shared_helpers_are_written_into_the_files_that_import_them(tmp_path):
+    (tmp_path / "helpers.py").write_text(HELPERS)
+    path = tmp_path / "q1.py"
+    path.write_text(
+        "from helpers import _shared\nfrom otter.test_files import test_case\n\nname = 'q1'\n\n\n"
+        "@test_case(points=1, hidden=False)\ndef uses_it(f):\n    assert _shared() == 42\n"
+    )
+    assembled = testfiles.assembled_source(path)
+    assert "from helpers" not in assembled
+    assert "def _shared" in assembled and "def _base" in assembled  # and what it calls
+    assert "_unused" not in assembled
+    namespace: dict = {}
+    exec(assembled, namespace)
+    assert namespace["_shared"]() == 42
+    assert testfiles.cases(path) == [testfiles.CaseInfo("q1 - 1", 1.0, False)]
+    path.write_text("from helpers import _missing\n")
+    with pytest.raises(ValueError, match="_missing"):
+        testfiles.assembled_source(path)
+
+
+def test_a_file_without_shared_helpers_is_left_as_it_is(tmp_path):
+    path = tmp_path / "q1.py"
+    path.write_text(TEST_FILE)
+    assert testfiles.assembled_source(path) == TEST_FILE
+
+
 @pytest.mark.parametrize("name", paths.available_assignments())
 def test_committed_student_notebook_is_fresh(name):
     student, _, _ = build.render_notebooks(name)

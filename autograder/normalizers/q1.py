@@ -1,26 +1,9 @@
+from helpers import _features
 from otter.test_files import test_case
 
 OK_FORMAT = False
 name = "q1"
 points = None
-
-
-def _features(seed, n, d, dtype, constant=()):
-    """n samples of d features with very different units; the columns in `constant` are constant.
-
-    Constant columns hold an integer, so that every way of computing their mean is exact.
-    """
-    import torch
-
-    from dl541_testing import device
-
-    g = torch.Generator().manual_seed(seed)
-    scales = torch.exp(torch.empty(d, dtype=torch.float64).uniform_(-3, 4, generator=g))
-    offsets = 50 * torch.randn(d, generator=g, dtype=torch.float64)
-    X = torch.randn(n, d, generator=g, dtype=torch.float64) * scales + offsets
-    for j in constant:
-        X[:, j] = torch.round(offsets[j])
-    return X.to(dtype).to(device())
 
 
 @test_case(points=1, hidden=False)

@@ -64,7 +64,8 @@ def build(name: str, dist: Path = paths.DEFAULT_DIST) -> Built:
     (student_dir / f"{name}.ipynb").write_text(student_nb)
     _copy_support_package(student_dir)
     for path in paths.test_files(name):
-        (student_dir / "tests" / path.name).write_text(testfiles.public_source(path.read_text()))
+        public = testfiles.public_source(testfiles.assembled_source(path))
+        (student_dir / "tests" / path.name).write_text(public)
 
     solution_dir = out / "solution"
     solution_dir.mkdir()
@@ -88,7 +89,7 @@ def generate_autograder_zip(name: str, target: Path) -> None:
         tests = tmp_path / "tests"
         tests.mkdir()
         for path in paths.test_files(name):
-            shutil.copy(path, tests / path.name)
+            (tests / path.name).write_text(testfiles.assembled_source(path))
         _copy_support_package(tmp_path)
         with _chdir(tmp_path), contextlib.redirect_stdout(open(os.devnull, "w")):
             otter_generate(

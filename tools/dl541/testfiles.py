@@ -16,9 +16,58 @@ class CaseInfo:
     hidden: bool
 
 
+#: `autograder/NAME/helpers.py`: test helpers that several question files of NAME share. A test
+#: file names the ones it uses with `from helpers import f, g`; the build writes them in there.
+HELPERS = "helpers"
+
+
+def assembled_source(path: Path) -> str:
+    """The test file as Otter gets it: its `from helpers import ...` replaced by those definitions.
+
+    The helpers they call come too, so the file stands alone (Otter runs each test file by itself).
+    """
+    source = path.read_text()
+    imports = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.ImportFrom) and node.module == HELPERS and node.level == 0
+    ]
+    if not imports:
+        return source
+    helpers_path = path.parent / f"{HELPERS}.py"
+    helpers_source = helpers_path.read_text()
+    defined = {
+        node.name: node
+        for node in ast.parse(helpers_source).body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+    }
+    wanted = [alias.name for node in imports for alias in node.names]
+    unknown = [name for name in wanted if name not in defined]
+    renamed = [alias.name for node in imports for alias in node.names if alias.asname]
+    if unknown or renamed:
+        raise ValueError(
+            f"{path}: `from {HELPERS} import` names {unknown or renamed}, which {helpers_path} does not "
+            "define" + (" under that name (no `as` renaming)" if renamed else "")
+        )
+    chosen, todo = set(), list(wanted)
+    while todo:  # the helpers the wanted ones call, and so on
+        name = todo.pop()
+        if name not in chosen:
+            chosen.add(name)
+            todo += [n.id for n in ast.walk(defined[name]) if isinstance(n, ast.Name) and n.id in defined]
+    block = "\n\n\n".join(
+        ast.get_source_segment(helpers_source, node) for name, node in defined.items() if name in chosen
+    )
+    lines = source.splitlines(keepends=True)
+    for number, node in enumerate(sorted(imports, key=lambda n: n.lineno, reverse=True)):
+        replacement = [block + "\n"] if number == len(imports) - 1 else []
+        lines[node.lineno - 1 : node.end_lineno] = replacement
+    return "".join(lines)
+
+
 def load(path: Path) -> ExceptionTestFile:
     """Parse one test file with Otter's own parser (the exact object Otter grades with)."""
-    return ExceptionTestFile.from_file(str(path))
+    return ExceptionTestFile.from_string(assembled_source(path), path=str(path))
 
 
 def cases(path: Path) -> list[CaseInfo]:
