@@ -1,4 +1,4 @@
-"""Load an Otter autograder zip for in-process grading: its test files, config and support files."""
+"""Load an Otter autograder (the zip, or the folder Gradescope unzips it to) for in-process grading."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ from otter.test_files.exception_test import ExceptionTestFile
 
 from .paths import question_key
 
+#: dl541's own settings inside the autograder: the assignment, hidden-test visibility, limits.
+SETTINGS = "dl541.json"
+#: When students see the results of hidden tests on Gradescope (and in every results.json).
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+DEFAULT_VISIBILITY = "after_due_date"
+
 
 @dataclass
 class Autograder:
@@ -26,6 +32,7 @@ class Autograder:
     fingerprint: str
     config: dict
     test_files: list[ExceptionTestFile] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
 
     @property
     def questions(self) -> list[str]:
@@ -35,13 +42,32 @@ class Autograder:
     def max_score(self) -> float:
         return float(sum(tf.possible for tf in self.test_files))
 
+    @property
+    def assignment(self) -> str | None:
+        return self.settings.get("assignment")
+
+    @property
+    def hidden_visibility(self) -> str:
+        """Gradescope visibility of the hidden tests' results (the instructor's choice at build)."""
+        return self.settings.get("hidden_visibility", DEFAULT_VISIBILITY)
+
 
 def fingerprint(zip_path: Path) -> str:
     """A hash of the zip's file names and contents (not its timestamps)."""
-    digest = hashlib.sha256()
     with zipfile.ZipFile(zip_path) as zf:
-        for name in sorted(zf.namelist()):
-            digest.update(name.encode() + b"\0" + zf.read(name) + b"\0")
+        return _digest((name, zf.read(name)) for name in sorted(zf.namelist()) if not name.endswith("/"))
+
+
+def fingerprint_dir(root: Path) -> str:
+    """The same hash over an unzipped autograder: equal to `fingerprint` of the zip it came from."""
+    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return _digest((p.relative_to(root).as_posix(), p.read_bytes()) for p in files)
+
+
+def _digest(items) -> str:
+    digest = hashlib.sha256()
+    for name, data in items:
+        digest.update(name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
@@ -58,13 +84,30 @@ def load(zip_path: Path) -> Autograder:
     atexit.register(shutil.rmtree, root, True)
     with zf:
         zf.extractall(root)
+    return _parse(root, zip_path, fingerprint(zip_path))
+
+
+def load_dir(root: Path) -> Autograder:
+    """Parse an unzipped autograder in place (Gradescope's /autograder/source); ValueError if it is none."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ValueError(f"autograder folder {root} does not exist")
+    return _parse(root, root, fingerprint_dir(root))
+
+
+def _parse(root: Path, origin: Path, digest: str) -> Autograder:
     tests = sorted((root / "tests").glob("*.py"), key=lambda p: question_key(p.stem))
     if not tests:
-        raise ValueError(f"{zip_path} holds no tests/*.py: is it an Otter autograder zip?")
+        raise ValueError(f"{origin} holds no tests/*.py: is it an Otter autograder zip?")
     config_path = root / "otter_config.json"
     config = json.loads(config_path.read_text()) if config_path.is_file() else {}
+    settings_path = root / SETTINGS
+    settings = json.loads(settings_path.read_text()) if settings_path.is_file() else {}
+    if settings.get("hidden_visibility", DEFAULT_VISIBILITY) not in VISIBILITIES:
+        choices = ", ".join(VISIBILITIES)
+        raise ValueError(f"{origin}: hidden_visibility in {SETTINGS} must be one of {choices}")
     files = root / "files"
     if files.is_dir() and str(files) not in sys.path:
         sys.path.insert(0, str(files))
     test_files = [ExceptionTestFile.from_file(str(p)) for p in tests]
-    return Autograder(zip_path, root, fingerprint(zip_path), config, test_files)
+    return Autograder(origin, root, digest, config, test_files, settings)

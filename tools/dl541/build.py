@@ -11,10 +11,15 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import notebook, paths, testfiles
+from . import __version__, notebook, paths, testfiles
+from .autograder import DEFAULT_VISIBILITY, SETTINGS, VISIBILITIES
+from .wheel import build_wheel, wheel_name
 
-#: The grading environment of the autograder zip (Gradescope builds it with Otter's setup.sh).
-GRADING_REQUIREMENTS = """\
+#: Where Gradescope unzips the autograder (Otter's templates assume it too).
+GRADESCOPE_ROOT = "/autograder"
+#: The grading environment of the autograder zip (Gradescope builds it with Otter's setup.sh);
+#: the last line installs the dl541 engine itself from the wheel inside the zip.
+GRADING_REQUIREMENTS = f"""\
 otter-grader[grading]==7.0.0
 --extra-index-url https://download.pytorch.org/whl/cpu
 torch==2.13.0
@@ -22,9 +27,23 @@ numpy==2.4.6
 hypothesis==6.170.17
 scikit-learn==1.9.1
 matplotlib==3.11.2
+click==8.5.1
+{GRADESCOPE_ROOT}/source/{wheel_name()}
 """
 
-OTTER_CONFIG = {"lang": "python", "pdf": False, "show_stdout": False, "show_hidden": True}
+#: `otter run -a autograder.zip` hands grading to dl541's confined engine through this plugin.
+OTTER_PLUGIN = "dl541.otter_plugin.ConfinedGrading"
+
+
+def otter_config(hidden_visibility: str) -> dict:
+    """Otter's configuration for the zip (PDFs off; hidden results shown per the instructor's choice)."""
+    return {
+        "lang": "python",
+        "pdf": False,
+        "show_stdout": False,
+        "show_hidden": hidden_visibility in ("after_published", "visible"),
+        "plugins": [OTTER_PLUGIN],
+    }
 
 
 @dataclass
@@ -51,8 +70,15 @@ def committed_notebook(name: str) -> Path:
     return paths.ASSIGNMENTS_DIR / name / f"{name}.ipynb"
 
 
-def build(name: str, dist: Path = paths.DEFAULT_DIST) -> Built:
-    """Build every distribution of `name` under `dist/name/` and refresh the committed notebook."""
+def build(name: str, dist: Path = paths.DEFAULT_DIST, hidden_visibility: str = DEFAULT_VISIBILITY) -> Built:
+    """Build every distribution of `name` under `dist/name/` and refresh the committed notebook.
+
+    `hidden_visibility` is when students see hidden tests' results on Gradescope: one of
+    `autograder.VISIBILITIES`; every grading path reads it from the autograder zip.
+    """
+    if hidden_visibility not in VISIBILITIES:
+        choices = ", ".join(VISIBILITIES)
+        raise ValueError(f"hidden_visibility must be one of {choices}, not {hidden_visibility!r}")
     student_nb, solution_nb, points = render_notebooks(name)
     committed_notebook(name).write_text(student_nb)
 
@@ -74,17 +100,21 @@ def build(name: str, dist: Path = paths.DEFAULT_DIST) -> Built:
     student_zip = out / f"{name}-student.zip"
     _zip_dir(student_dir, student_zip)
     autograder_zip = out / "autograder.zip"
-    generate_autograder_zip(name, autograder_zip)
+    generate_autograder_zip(name, autograder_zip, hidden_visibility)
     return Built(name, student_dir, student_zip, solution_dir / f"{name}.ipynb", autograder_zip, points)
 
 
-def generate_autograder_zip(name: str, target: Path) -> None:
-    """Make the Otter autograder zip with `otter generate`'s own code, then slim its setup.sh."""
+def generate_autograder_zip(name: str, target: Path, hidden_visibility: str = DEFAULT_VISIBILITY) -> None:
+    """Make the Otter autograder zip with `otter generate`'s own code, then make dl541 its engine.
+
+    The tests stay Otter test files; `run_autograder` (Gradescope) calls `dl541 run-autograder`,
+    and Otter's own runner (`otter run`) reaches the same engine through `OTTER_PLUGIN`.
+    """
     from otter.generate import main as otter_generate
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        (tmp_path / "otter_config.json").write_text(json.dumps(OTTER_CONFIG, indent=2))
+        (tmp_path / "otter_config.json").write_text(json.dumps(otter_config(hidden_visibility), indent=2))
         (tmp_path / "requirements.txt").write_text(GRADING_REQUIREMENTS)
         tests = tmp_path / "tests"
         tests.mkdir()
@@ -102,7 +132,8 @@ def generate_autograder_zip(name: str, target: Path) -> None:
                 python_version="3.11",
                 no_environment=True,
             )
-        _slim_setup(tmp_path / "autograder.zip", target)
+        settings = {"assignment": name, "hidden_visibility": hidden_visibility, "dl541": __version__}
+        _finish_zip(tmp_path / "autograder.zip", target, settings)
 
 
 SUPPORT_PACKAGE = "dl541_testing"
@@ -115,8 +146,20 @@ def _copy_support_package(folder: Path) -> None:
     shutil.copy(paths.TESTING_MODULE, package / "__init__.py")
 
 
-def _slim_setup(source: Path, target: Path) -> None:
-    # PDFs are off, so Playwright's browser that Otter's setup.sh installs is never used.
+RUN_OTTER = f'''"""Grades {GRADESCOPE_ROOT} with dl541's confined engine, as `run_autograder` does."""
+
+from pathlib import Path
+
+from dl541.gradescope import run_autograder
+
+if __name__ == "__main__":
+    run_autograder(Path("{GRADESCOPE_ROOT}"))
+'''
+
+
+def _finish_zip(source: Path, target: Path, settings: dict) -> None:
+    # PDFs are off, so Playwright's browser that Otter's setup.sh installs is never used; the
+    # last line of run_autograder (Otter's in-kernel runner) becomes dl541's confined engine.
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -124,7 +167,17 @@ def _slim_setup(source: Path, target: Path) -> None:
             if info.filename == "setup.sh":
                 lines = data.decode().splitlines(keepends=True)
                 data = "".join(line for line in lines if "playwright" not in line).encode()
+            elif info.filename == "run_autograder":
+                lines = data.decode().splitlines()
+                if not lines or "run_otter.py" not in lines[-1]:
+                    raise RuntimeError(f"otter generate's run_autograder changed shape: {lines[-1:]}")
+                lines[-1] = f"dl541 run-autograder --root {GRADESCOPE_ROOT}"
+                data = ("\n".join(lines) + "\n").encode()
+            elif info.filename == "run_otter.py":
+                data = RUN_OTTER.encode()
             zout.writestr(info, data)
+        zout.writestr(SETTINGS, json.dumps(settings, indent=2) + "\n")
+        zout.writestr(wheel_name(), build_wheel())
 
 
 def _zip_dir(folder: Path, target: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import paths
+from .autograder import DEFAULT_VISIBILITY, VISIBILITIES
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -36,13 +37,21 @@ def main() -> None:
     show_default=True,
     help="Where the distributions go.",
 )
-def build(assignments: tuple[str, ...], dist: Path) -> None:
+@click.option(
+    "--hidden-visibility",
+    type=click.Choice(VISIBILITIES),
+    default=DEFAULT_VISIBILITY,
+    show_default=True,
+    help="When students see hidden tests' results (and counter-examples) on Gradescope; "
+    "every grading path writes results.json with it.",
+)
+def build(assignments: tuple[str, ...], dist: Path, hidden_visibility: str) -> None:
     """Build student notebooks, solution notebooks and Otter autograder zips (all when none named)."""
     from .build import build as build_one
 
     for name in _assignments(assignments):
         start = time.monotonic()
-        built = build_one(name, dist)
+        built = build_one(name, dist, hidden_visibility)
         click.echo(
             f"{name}: {sum(built.points.values()):g} points in {len(built.points)} questions -> "
             f"{built.student_zip}, {built.autograder_zip} ({time.monotonic() - start:.1f} s)"
@@ -241,6 +250,35 @@ def check(
     click.echo(f"score: {record['score']:g} / {record['max_score']:g}")
     for q, score in record["questions"].items():
         click.echo(f"  {q}: {score:g}")
+
+
+@main.command("run-autograder")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("/autograder"),
+    show_default=True,
+    help="A folder laid out as Gradescope does: source/ (the unzipped autograder), submission/, results/.",
+)
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True)
+@click.option("--test-timeout", type=click.FloatRange(min=1), default=60, show_default=True)
+@click.option("--memory-mb", type=click.IntRange(min=64), default=4096, show_default=True)
+def run_autograder(root: Path, device, timeout, test_timeout, memory_mb) -> None:
+    """Grade ROOT/submission with ROOT/source, write ROOT/results/results.json: what the zip's
+    run_autograder does on Gradescope, confined exactly as `dl541 grade`."""
+    from .gradescope import run_autograder as run
+
+    options = _options(1, device, timeout, test_timeout, memory_mb, regrade=True)
+    start = time.monotonic()
+    try:
+        results = run(root, options)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(results.get("output", ""))
+    possible = sum(t.get("max_score", 0) for t in results["tests"])
+    click.echo(f"score: {results['score']:g} / {possible:g} ({time.monotonic() - start:.1f} s)")
+    click.echo(f"results: {root / 'results' / 'results.json'}")
 
 
 @main.command()

@@ -100,8 +100,8 @@ def _test_name(tc) -> str:
     return getattr(func, "__name__", tc.name)
 
 
-def gradescope_results(ag: Autograder, record: dict) -> dict:
-    """results.json in Gradescope's schema, made by Otter's own GradingResults from the record."""
+def grading_results(ag: Autograder, record: dict) -> GradingResults:
+    """Otter's own GradingResults for a record: every test file with the results the child reported."""
     by_case = {(c["question"], c["case"]): c for c in record["cases"]}
     files = []
     for tf in ag.test_files:
@@ -117,15 +117,41 @@ def gradescope_results(ag: Autograder, record: dict) -> dict:
         ]
         files.append(tf_copy)
     results = GradingResults(files)
-    status_line = f"dl541 status: {record['status']}"
+    results.set_output(status_line(record))
+    return results
+
+
+def status_line(record: dict) -> str:
+    """One line for the student and the instructor: the status, why, and the confinement in force."""
+    line = f"dl541 status: {record['status']}"
     if record["detail"]:
-        status_line += f" — {record['detail']}"
-    results.set_output(status_line)
-    out = results.to_gradescope_dict(AutograderConfig(ag.config))
+        line += f" — {record['detail']}"
+    confinement = record.get("confinement")
+    if confinement:
+        parts = ", ".join(f"{name} {'on' if on else 'off'}" for name, on in confinement.items())
+        line += f" (confinement: {parts})"
+    return line
+
+
+def gradescope_results(ag: Autograder, record: dict) -> dict:
+    """results.json in Gradescope's schema, made by Otter's own GradingResults from the record.
+
+    Hidden tests' results (their messages carry counter-examples) get the visibility the instructor
+    chose at build time (`dl541 build --hidden-visibility`), the same on every grading path.
+    """
+    out = grading_results(ag, record).to_gradescope_dict(AutograderConfig(ag.config))
     for test in out["tests"]:
-        if test.get("visibility") in ("hidden", "after_published"):
-            test["visibility"] = "after_due_date"
+        if test.get("visibility") != "visible":
+            test["visibility"] = ag.hidden_visibility
     out["score"] = record["score"]
+    out["extra_data"] = {
+        "dl541": {
+            "status": record["status"],
+            "device": record["device"],
+            "confinement": record.get("confinement", {}),
+            "autograder": record["autograder"],
+        }
+    }
     return out
 
 

@@ -1,0 +1,70 @@
+"""Grade one submission laid out as Gradescope lays it out, with the engine `dl541 grade` uses.
+
+Gradescope unzips the autograder into ROOT/source, puts the student's upload in ROOT/submission
+and reads ROOT/results/results.json. The zip's `run_autograder` calls `dl541 run-autograder
+--root /autograder`, and `otter run` reaches this same function through dl541's Otter plugin, so
+a submission gets one grade, made by one confined child, on every path.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import autograder, report
+from .grader import Options, grade_batch, record_without_run
+from .submission import SUFFIXES
+
+#: Where the grading record, results.json and output of the submission go, under ROOT/results.
+RECORD_DIR = "dl541"
+
+
+def find_submission(folder: Path) -> Path:
+    """The file to grade in `folder`, by Otter's rule: the one notebook, else the one .py, else the one zip.
+
+    ValueError says what was found instead. Otter's own additions (tests/, support folders,
+    `__init__.py`) are not submissions.
+    """
+    if not folder.is_dir():
+        raise ValueError(f"no submission folder at {folder}")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    for suffix in SUFFIXES:
+        found = [p for p in files if p.suffix.lower() == suffix and p.name != "__init__.py"]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            names = ", ".join(p.name for p in found)
+            raise ValueError(f"the submission holds several {suffix} files ({names}); submit exactly one")
+    names = ", ".join(p.name for p in files) or "nothing"
+    raise ValueError(f"the submission holds no notebook (.ipynb), .py or export .zip (found: {names})")
+
+
+def run_autograder(root: Path, options: Options | None = None) -> dict:
+    """Grade ROOT/submission against ROOT/source; write and return ROOT/results/results.json.
+
+    The record, results and output also go to ROOT/results/dl541/SUBMISSION/, as `dl541 grade`
+    writes them.
+    """
+    root = Path(root).resolve()
+    ag = autograder.load_dir(root / "source")
+    if options is None:
+        options = Options(jobs=1, device="cpu", regrade=True)
+    out = root / "results" / RECORD_DIR
+    try:
+        path = find_submission(root / "submission")
+    except ValueError as exc:
+        folder = root / "submission"
+        record = record_without_run(ag, "submission", folder, "", options, "invalid", str(exc), out)
+    else:
+        (record,) = grade_batch(ag, [path], out, options, assignment=ag.assignment)
+    results = report.gradescope_results(ag, record)
+    report.atomic_write(root / "results" / "results.json", json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def read_record(root: Path) -> dict:
+    """The grading record `run_autograder` left under ROOT/results (FileNotFoundError if none)."""
+    records = sorted((Path(root) / "results" / RECORD_DIR).glob(f"*/{report.RECORD}"))
+    if len(records) != 1:
+        raise FileNotFoundError(f"expected one grading record under {Path(root) / 'results' / RECORD_DIR}")
+    return json.loads(records[0].read_text())
