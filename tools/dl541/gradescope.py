@@ -9,6 +9,8 @@ a submission gets one grade, made by one confined child, on every path.
 from __future__ import annotations
 
 import json
+import shutil
+import zipfile
 from pathlib import Path
 
 from . import autograder, report
@@ -68,3 +70,22 @@ def read_record(root: Path) -> dict:
     if len(records) != 1:
         raise FileNotFoundError(f"expected one grading record under {Path(root) / 'results' / RECORD_DIR}")
     return json.loads(records[0].read_text())
+
+
+def layout(root: Path, autograder_zip: Path, upload: Path) -> Path:
+    """Lay out ROOT as Gradescope does for one upload: the zip unzipped into source/, the upload in
+    submission/ (an uploaded zip extracted there, as Gradescope and `otter run` do). Returns ROOT."""
+    root = Path(root)
+    if root.exists():
+        shutil.rmtree(root)
+    for part in ("source", "submission", "results"):
+        (root / part).mkdir(parents=True)
+    with zipfile.ZipFile(autograder_zip) as zf:
+        zf.extractall(root / "source")
+    (root / "submission_metadata.json").write_text("{}\n")
+    if upload.suffix.lower() == ".zip" and zipfile.is_zipfile(upload):
+        with zipfile.ZipFile(upload) as zf:
+            zf.extractall(root / "submission")
+    else:
+        shutil.copy(upload, root / "submission" / upload.name)
+    return root

@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import mistakes, mutants, paths, skeleton, testfiles
+from . import gradescope, mistakes, mutants, paths, skeleton, testfiles
 from .autograder import load
 from .build import build
 from .grader import Options, grade_batch, resolve_device
@@ -84,6 +84,8 @@ def verify_assignment(
             )
         )
 
+        rows.append(_gradescope_row(built.autograder_zip, again, first, tmp_path / "gradescope"))
+
         cuda = resolve_device(device) == "cuda"
         if cuda:
             cpu_only = mutants.cpu_only(name)
@@ -121,6 +123,21 @@ def verify_assignment(
     rows += _leak_rows(name, built.student_dir)
     ok = all(r.ok is not False for r in rows)
     return ok, _table(name, ag.max_score, rows)
+
+
+def _gradescope_row(autograder_zip: Path, subs: list[Path], records: dict, work: Path) -> Row:
+    """Each sample graded as Gradescope grades it (`dl541 run-autograder`) scores as `dl541 grade` did."""
+    differ = []
+    for index, path in enumerate(subs):
+        root = gradescope.layout(work / str(index), autograder_zip, path)
+        gradescope.run_autograder(root, Options(jobs=1, regrade=True))
+        if _comparable(gradescope.read_record(root)) != _comparable(records[path.name]):
+            differ.append(path.name)
+    return Row(
+        "same grades through dl541 run-autograder (Gradescope)",
+        not differ,
+        f"{len(subs)} submissions" + (f"; differ: {differ}" if differ else " identical"),
+    )
 
 
 def _by_id(records: list[dict]) -> dict[str, dict]:
