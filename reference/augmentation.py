@@ -1,9 +1,14 @@
 """Reference solution: augmentation — label-preserving transformations."""
 
+# The notebook's imports cell: every name a question may use, so some go unused here.
+# ruff: noqa: F401
 import math
 import operator
 
+import numpy as np
 import torch
+import torch.nn as nn
+import torch.nn.functional as F
 
 
 def _integer(value) -> int | None:

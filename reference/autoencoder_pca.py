@@ -1,8 +1,13 @@
 """Reference solution: autoencoder_pca — auto-encoders and the span of the principal components."""
 
+# The notebook's imports cell: every name a question may use, so some go unused here.
+# ruff: noqa: F401
+import math
+
+import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
-from torch import nn
 
 
 def pca(X: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -1,8 +1,14 @@
 """Reference solution: depth — same 60 weights, different depth (`abs` activation)."""
 
+# The notebook's imports cell: every name a question may use, so some go unused here.
+# ruff: noqa: F401
+import math
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import torch
+import torch.nn as nn
+import torch.nn.functional as F
 
 
 def count_weights(layer_sizes: Sequence[int]) -> int:

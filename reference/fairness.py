@@ -1,6 +1,13 @@
 """Reference solution: fairness — subgroup accuracy (label 1 = smile; group 0 = male, 1 = female)."""
 
+# The notebook's imports cell: every name a question may use, so some go unused here.
+# ruff: noqa: F401
+import math
+
+import numpy as np
 import torch
+import torch.nn as nn
+import torch.nn.functional as F
 
 
 def check_binary(**named: torch.Tensor) -> int:

@@ -1,10 +1,14 @@
 """Reference solution: gradients — vanishing, exploding, and checking gradients."""
 
+# The notebook's imports cell: every name a question may use, so some go unused here.
+# ruff: noqa: F401
 import math
 from collections.abc import Callable, Iterable
 
+import numpy as np
 import torch
-from torch import nn
+import torch.nn as nn
+import torch.nn.functional as F
 
 
 def make_deep_mlp(

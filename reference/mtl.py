@@ -1,10 +1,14 @@
 """Reference solution: mtl — multi-task learning for face analysis (smile, age, gender)."""
 
+# The notebook's imports cell: every name a question may use, so some go unused here.
+# ruff: noqa: F401
+import math
 from collections.abc import Mapping
 
+import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
-from torch import nn
 
 TASKS = ("smile", "age", "gender")
 BINARY_TASKS = ("smile", "gender")

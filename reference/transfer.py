@@ -1,8 +1,15 @@
 """Reference solution: transfer — supervised pre-training, chop off, new head, fine-tune."""
 
+# The notebook's imports cell: every name a question may use, so some go unused here.
+# ruff: noqa: F401
+import copy
+import math
 from collections import OrderedDict
 
-from torch import nn
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
 
 
 def chop_off(model: nn.Sequential, n: int = 1) -> nn.Sequential:

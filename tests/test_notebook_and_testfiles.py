@@ -6,6 +6,7 @@ from dl541 import build, notebook, paths, testfiles
 
 SOURCE = """# %% [markdown]
 # # Title ({points:total} points)
+# {rules}
 # %% [reference] __imports__ f
 # %% [check] q1
 # %% [demo]
@@ -27,12 +28,15 @@ def test_build_notebooks_layout():
     student, solution = notebook.build_notebooks("demo", SOURCE, REFERENCE, {"q1": 2.0, "q2": 3.0})
     kinds = [c.cell_type for c in student.cells]
     assert kinds[0] == "markdown" and "(5 points)" in student.cells[0].source
+    assert notebook.GRADING_RULE in student.cells[0].source
     assert 'grader = otter.Notebook("demo.ipynb")' in student.cells[1].source
     ref = student.cells[2].source
-    assert "import math" in ref and "return math.pi" not in ref and "YOUR CODE HERE" in ref
+    assert ref.startswith(notebook.IMPORTS_MARKER + "\nimport math")
+    assert "return math.pi" not in ref and "YOUR CODE HERE" in ref
     assert "return math.pi" in solution.cells[2].source
     assert student.cells[3].source == 'grader.check("q1")'
     assert student.cells[4].metadata["tags"] == [notebook.DEMO_TAG]
+    assert student.cells[4].source == f'{notebook.DEMO_MARKER}\nprint("plot")'
     assert student.cells[-1].source.startswith("grader.export(")
     assert len({c["id"] for c in student.cells}) == len(student.cells)
 

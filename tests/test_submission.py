@@ -4,7 +4,7 @@ import zipfile
 import pytest
 
 from dl541 import submission
-from dl541.notebook import DEMO_TAG
+from dl541.notebook import DEMO_MARKER, DEMO_TAG
 
 
 def _nb(*cells):
@@ -24,6 +24,7 @@ def test_notebook_cells_without_otter_magics_and_demos(tmp_path):
             {"cell_type": "markdown", "source": "# hi", "metadata": {}},
             _code("plot()", tags=[DEMO_TAG]),
             _code("grader.check('q1')\ny = x + 1"),
+            _code(f"{DEMO_MARKER}\nz = 2"),  # its tag lost by an editor: the marker still says demo
         )
     )
     chunks = submission.load(path)

@@ -22,6 +22,8 @@
 # change the input in place. Randomness comes only from the `generator` argument (`None` means
 # torch's global generator): the same generator state gives the same result. Bad input raises
 # `ValueError` with a clear message.
+#
+# {rules}
 
 # %% [reference] __imports__
 

@@ -20,6 +20,8 @@
 # **Conventions.** Tensors are `torch.Tensor`; keep the input's device and dtype. Randomness
 # comes only from the `generator` argument. Bad input raises `ValueError` with a clear message.
 # Data matrices hold one sample per row: $X$ has shape $(n, d)$.
+#
+# {rules}
 
 # %% [reference] __imports__
 
@@ -263,8 +265,6 @@ plt.show()
 # where the real gains lie (Assignment 7).
 
 # %% [demo]
-import torch.nn.functional as F
-
 order = torch.randperm(len(X_digits), generator=torch.Generator().manual_seed(0))
 train_idx, test_idx = order[:1200], order[1200:]
 features = {"pixels (64)": X_digits - X_digits[train_idx].mean(dim=0)}

@@ -27,6 +27,8 @@
 # that a function returns are on the input's device and have the floating dtype of the first
 # input (`float32` when that input is bool or integer): that is what `result_dtype` gives.
 # Accuracies, gaps and baselines are Python `float`s, `predicts_one_class` a Python `bool`.
+#
+# {rules}
 
 # %% [reference] __imports__
 

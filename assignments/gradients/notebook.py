@@ -23,6 +23,8 @@
 #
 # **Conventions.** Tensors are `torch.Tensor`; keep the input's device and dtype. Randomness
 # comes only from the `generator` argument. Bad input raises `ValueError` with a clear message.
+#
+# {rules}
 
 # %% [reference] __imports__
 

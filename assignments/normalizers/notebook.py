@@ -25,6 +25,8 @@
 # **Conventions.** Tensors are `torch.Tensor`; keep the input's device and dtype (the
 # statistics that `fit` stores are on the device and in the dtype of the data it was given).
 # Bad input raises `ValueError` with a clear message.
+#
+# {rules}
 
 # %% [reference] __imports__
 

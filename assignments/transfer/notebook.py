@@ -19,6 +19,8 @@
 #
 # **Conventions.** Keep the input's device and dtype. Bad input raises `ValueError` with a clear
 # message.
+#
+# {rules}
 
 # %% [reference] __imports__
 
@@ -63,11 +65,7 @@
 # An MLP learns the five classes 0–4 from about 900 images (a second of training).
 
 # %% [demo]
-import copy
-
 import matplotlib.pyplot as plt
-import torch
-import torch.nn.functional as F
 from sklearn.datasets import load_digits
 
 digits = load_digits()

@@ -2,11 +2,13 @@
 
 `assignments/<name>/notebook.py` is a sequence of cells, each opened by a header line:
 - `# %% [markdown]`: prose; every line loses its leading `# `. `{points:qN}` becomes qN's
-  points and `{points:total}` the assignment's total.
+  points, `{points:total}` the assignment's total, and `{rules}` the grading rule (GRADING_RULE),
+  which every notebook states once in its opening prose.
 - `# %% [reference] NAME ...`: the reference's top-level definitions NAME... (or `__imports__`),
   stripped of their solutions in the student notebook and complete in the solution notebook.
 - `# %% [check] qN`: a cell running qN's public tests (`grader.check("qN")`).
-- `# %% [demo]`: code the student runs to see the lecture's experiment; the batch grader skips it.
+- `# %% [demo]`: code the student runs to see the lecture's experiment; the grader skips it. It
+  opens with DEMO_MARKER, so the student sees which cells the grader does not run.
 - `# %%`: ordinary code.
 An Otter set-up cell is added first and an export cell last.
 """
@@ -22,6 +24,16 @@ from . import skeleton
 
 _HEADER = re.compile(r"^# %%(?:\s*\[(?P<kind>\w+)\](?P<args>.*))?\s*$")
 DEMO_TAG = "dl541-demo"
+DEMO_MARKER = "# Demo: not run by the grader"
+IMPORTS_MARKER = "# Imports: the names every question may use"
+# Grading runs every code cell but the demo cells, so a name that a function needs must come from
+# the imports cell or the student's own cells (tests/test_notebook_rules.py checks each notebook).
+GRADING_RULE = (
+    "**How your notebook is graded.** The grader runs your code cells from the top, except the demo\n"
+    f"cells: those start with `{DEMO_MARKER}`. So the functions you write may use\n"
+    "only the names imported in the imports cell below and those your own cells define, never\n"
+    "something that a demo cell imports or defines."
+)
 KINDS = ("markdown", "reference", "check", "demo", "code")
 
 
@@ -70,7 +82,9 @@ def _markdown(body: str) -> str:
     return "\n".join(out)
 
 
-def _fill_points(text: str, points: dict[str, float]) -> str:
+def _fill_placeholders(text: str, points: dict[str, float]) -> str:
+    text = text.replace("{rules}", GRADING_RULE)
+
     def repl(match: re.Match) -> str:
         key = match.group(1)
         value = sum(points.values()) if key == "total" else points.get(key)
@@ -95,7 +109,7 @@ def build_notebooks(
     first = True
     for cell in parse_source(source_text, origin=f"assignments/{name}/notebook.py"):
         if cell.kind == "markdown":
-            pair = [nbformat.v4.new_markdown_cell(_fill_points(_markdown(cell.body), points))] * 2
+            pair = [nbformat.v4.new_markdown_cell(_fill_placeholders(_markdown(cell.body), points))] * 2
         elif cell.kind == "reference":
             missing = [n for n in cell.args if n not in segments]
             if missing or not cell.args:
@@ -104,6 +118,8 @@ def build_notebooks(
                     f"defines {sorted(k for k in segments if k != '__imports__')}"
                 )
             code = "\n\n\n".join(segments[n] for n in cell.args)
+            if cell.args[0] == "__imports__":
+                code = f"{IMPORTS_MARKER}\n{code}"
             origin = f"reference/{name}.py"
             pair = [
                 nbformat.v4.new_code_cell(skeleton.strip_solutions(code, origin).rstrip("\n")),
@@ -114,7 +130,10 @@ def build_notebooks(
                 raise ValueError(f"{name}: [check] needs one question of {sorted(points)}")
             pair = [nbformat.v4.new_code_cell(f'grader.check("{cell.args[0]}")')] * 2
         else:
-            code_cell = nbformat.v4.new_code_cell(cell.body)
+            body = cell.body
+            if cell.kind == "demo" and not body.startswith(DEMO_MARKER):
+                body = f"{DEMO_MARKER}\n{body}"
+            code_cell = nbformat.v4.new_code_cell(body)
             if cell.kind == "demo":
                 code_cell.metadata["tags"] = [DEMO_TAG]
             pair = [code_cell, code_cell]

@@ -68,6 +68,7 @@ def top_level_segments(source: str) -> dict[str, str]:
     lines = source.splitlines()
     segments: dict[str, str] = {}
     imports: list[str] = []
+    last_import_end = None
     for node in tree.body:
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         end = node.end_lineno
@@ -76,7 +77,12 @@ def top_level_segments(source: str) -> dict[str, str]:
             end += 1
         text = "\n".join(lines[start - 1 : end])
         if isinstance(node, (ast.Import, ast.ImportFrom)):
+            # A blank line between two imports separates isort's groups: keep one in the notebook.
+            gap = lines[last_import_end : start - 1] if imports else []
+            if gap and not any(line.strip() for line in gap):
+                imports.append("")
             imports.append(text)
+            last_import_end = end
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             segments[node.name] = text
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):

@@ -9,7 +9,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .notebook import DEMO_TAG
+from .notebook import DEMO_MARKER, DEMO_TAG
 
 SUFFIXES = (".ipynb", ".py", ".zip")
 
@@ -103,10 +103,10 @@ def _notebook_chunks(label: str, data: bytes) -> list[Chunk]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         tags = (cell.get("metadata") or {}).get("tags") or []
-        if DEMO_TAG in tags:
-            continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
+        if DEMO_TAG in tags or source.startswith(DEMO_MARKER):  # the marker, in case an editor lost the tag
+            continue
         code = strip_notebook_only(source)
         if code.strip():
             chunks.append(Chunk(f"cell {index + 1}", code))
