@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import autograder, build, paths, submission
+from . import autograder, build, gradescope, paths, submission
 from .grader import Options, grade_batch
 from .samples import write_samples
 from .sandbox import preload
@@ -141,3 +141,36 @@ def run(name: str, n: int, jobs: int, otter_limit: int | None, skip_otter: bool)
         otter_s, timed = (None, 0) if skip_otter else time_otter(ag.zip_path, files, otter_limit)
         floor_s = time_floor(ag, files)
     return BenchResult(n, jobs, grade_s, otter_s, timed, floor_s)
+
+
+#: The Gradescope path's target: a reference notebook graded in at most this many seconds.
+GRADESCOPE_TARGET_S = 5.0
+
+
+def time_gradescope(names: list[str], repeat: int = 3) -> str:
+    """A table of the wall seconds (best of `repeat`) of a fresh `dl541 run-autograder` process on
+    each assignment's solution notebook: everything Gradescope's run_autograder does after setup."""
+    lines = [f"dl541 run-autograder on each reference notebook (fresh process, best of {repeat})"]
+    with tempfile.TemporaryDirectory(prefix="dl541-bench-gs-") as tmp:
+        for name in names:
+            built = build.build(name)
+            times, record = [], None
+            for _ in range(repeat):
+                root = gradescope.layout(Path(tmp) / name, built.autograder_zip, built.solution_notebook)
+                start = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-m", "dl541", "run-autograder", "--root", str(root)],
+                    cwd=tmp,
+                    stdout=subprocess.DEVNULL,
+                    check=True,
+                )
+                times.append(time.perf_counter() - start)
+                record = gradescope.read_record(root)
+            best = min(times)
+            mark = "ok" if best <= GRADESCOPE_TARGET_S else "SLOW"
+            lines.append(
+                f"  {name:<16} {best:5.1f} s  {mark:<4}  {record['score']:g}/{record['max_score']:g} "
+                f"{record['status']}   (runs: {', '.join(f'{t:.1f}' for t in times)})"
+            )
+    lines.append(f"  target: <= {GRADESCOPE_TARGET_S:g} s per reference notebook")
+    return "\n".join(lines)

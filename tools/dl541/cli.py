@@ -317,7 +317,7 @@ def verify(assignments, jobs, dist, device, mutant_count) -> None:
 
 
 @main.command()
-@click.argument("assignment", default="depth")
+@click.argument("assignment", required=False)
 @click.option(
     "-n",
     "count",
@@ -334,11 +334,23 @@ def verify(assignments, jobs, dist, device, mutant_count) -> None:
     help="Time `otter run` on only this many submissions and scale up (it is slow).",
 )
 @click.option("--no-otter", is_flag=True, help="Skip the `otter run` loop.")
-def bench(assignment: str, count: int, jobs: int, otter_limit: int | None, no_otter: bool) -> None:
-    """Time `dl541 grade` against a loop of `otter run` and against the one-process floor."""
-    from .bench import run
+@click.option(
+    "--gradescope",
+    is_flag=True,
+    help="Instead: time `dl541 run-autograder` (the Gradescope path) on the reference notebook of "
+    "ASSIGNMENT, or of every assignment when none is named.",
+)
+def bench(
+    assignment: str | None, count: int, jobs: int, otter_limit: int | None, no_otter: bool, gradescope: bool
+) -> None:
+    """Time `dl541 grade` on ASSIGNMENT (default depth) against a loop of `otter run` and against the
+    one-process floor; with --gradescope, time the Gradescope path."""
+    from .bench import run, time_gradescope
 
-    name = _assignments((assignment,))[0]
+    if gradescope:
+        click.echo(time_gradescope(_assignments((assignment,) if assignment else ())))
+        return
+    name = _assignments((assignment or "depth",))[0]
     click.echo(run(name, count, jobs, otter_limit, no_otter).table())
 
 
