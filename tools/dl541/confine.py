@@ -28,6 +28,14 @@ PR_SET_PDEATHSIG = 1
 SECCOMP_MODE_FILTER = 2
 
 
+def one_process_rule(what: str) -> str:
+    """The message that refuses `what` (a new thread or process) to a submission: what to change."""
+    return (
+        f"grading runs each submission in one process without threads: {what} is not allowed; "
+        "do the work in this process (for a DataLoader, num_workers=0 is used automatically)"
+    )
+
+
 def die_with_parent() -> None:
     """Have the kernel kill this process when the grader that forked it dies."""
     _libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)

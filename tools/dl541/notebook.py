@@ -32,7 +32,10 @@ GRADING_RULE = (
     "**How your notebook is graded.** The grader runs your code cells from the top, except the demo\n"
     f"cells: those start with `{DEMO_MARKER}`. So the functions you write may use\n"
     "only the names imported in the imports cell below and those your own cells define, never\n"
-    "something that a demo cell imports or defines."
+    "something that a demo cell imports or defines. It runs your code in one process with one\n"
+    "thread: `torch.set_num_threads(...)` and a `DataLoader`'s `num_workers` are fine (it ignores\n"
+    "them and loads batches in the main process), but starting a thread or a process (`threading`,\n"
+    "`subprocess`, `os.system`, `multiprocessing`) raises an error and fails the tests that reach it."
 )
 KINDS = ("markdown", "reference", "check", "demo", "code")
 

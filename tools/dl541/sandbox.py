@@ -9,10 +9,12 @@ authentication, or an integrity check that fails, voids the submission's grade.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import io
 import json
+import numbers
 import os
 import sys
 from dataclasses import dataclass, field
@@ -125,7 +127,8 @@ def preload(test_sources: list[str] | None = None) -> None:
 
     import dl541_testing
 
-    if not _WARMED:
+    _allow_habits()  # before the guard's snapshot: the wrappers are what it records
+    if "hypothesis" not in _WARMED:
         _one_blas_thread()
         _warm_up_hypothesis(dl541_testing)
         _WARMED.add("hypothesis")
@@ -133,6 +136,99 @@ def preload(test_sources: list[str] | None = None) -> None:
     if wants_optimizers and "optimizers" not in _WARMED:
         _warm_up_optimizers()  # 1-2 s of imports (torch._dynamo), paid here once, not per child
         _WARMED.add("optimizers")
+
+
+#: True in a confined grading child (set by `_confine`), where the wrappers below keep honest
+#: training code from starting threads or processes; everywhere else they change nothing.
+_CONFINED = False
+
+
+def _allow_habits() -> None:
+    """Make a training loop's habits safe in a confined child, and the refusals say what to change.
+
+    In the child, seccomp refuses new threads and processes. So there, and only there:
+    `torch.set_num_threads(n)` and `torch.set_num_interop_threads(n)` change nothing (OpenMP would
+    end the interpreter when it cannot start the threads, and one thread keeps the arithmetic the
+    same whatever --jobs is); a DataLoader with `num_workers > 0` loads its batches in this process,
+    as with `num_workers=0`; and threads and multiprocessing are refused at once, with a message
+    that says what to change (not "can't start new thread", "daemonic processes are not allowed to
+    have children" or "Permission denied"). Processes that the audit hook sees are refused there.
+    """
+    if "habits" in _WARMED:
+        return
+    _WARMED.add("habits")
+    import multiprocessing.process
+    import threading
+
+    import torch
+    from torch.utils.data import DataLoader
+
+    torch.set_num_threads = _thread_setting(torch.set_num_threads)
+    torch.set_num_interop_threads = _thread_setting(torch.set_num_interop_threads)
+    DataLoader._get_iterator = _loading_in_process(DataLoader._get_iterator)
+    thread = threading.Thread  # Python 3.11 raises no audit event when a thread starts
+    thread.start = _refused_in_child(thread.start, "starting a thread (threading.Thread)", RuntimeError)
+    process = multiprocessing.process.BaseProcess
+    process.start = _refused_in_child(process.start, "starting a process (multiprocessing.Process)")
+    try:
+        import multiprocessing.synchronize
+    except ImportError:  # no named semaphores on this system: multiprocessing cannot make locks anyway
+        return
+    semlock = multiprocessing.synchronize.SemLock
+    semlock.__init__ = _refused_in_child(  # every multiprocessing pool, queue and lock makes one
+        semlock.__init__, "a multiprocessing pool, queue or lock (multiprocessing.Pool, ProcessPoolExecutor)"
+    )
+
+
+def _thread_setting(original: Any) -> Any:
+    name = original.__name__
+
+    @functools.wraps(original)
+    def setting(*args: Any, **kwargs: Any) -> Any:
+        if not _CONFINED:
+            return original(*args, **kwargs)
+        # Grading keeps one thread; only the argument is checked, as torch checks it.
+        if len(args) != 1 or kwargs:
+            raise TypeError(f"{name}() takes exactly one argument ({len(args) + len(kwargs)} given)")
+        n = args[0]
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise RuntimeError(f"{name} expects an int, but got {type(n).__name__}")
+        if n <= 0:
+            raise RuntimeError(f"{name} expects a positive integer")
+        return None
+
+    return setting
+
+
+def _loading_in_process(original: Any) -> Any:
+    @functools.wraps(original)
+    def _get_iterator(self: Any) -> Any:
+        if not _CONFINED or not self.num_workers > 0:
+            return original(self)
+        # No worker processes: the same batches, in the same order, as with num_workers=0.
+        # (persistent_workers then reuses this iterator, as torch reuses its workers' iterator.)
+        from torch.utils.data.dataloader import _SingleProcessDataLoaderIter
+
+        workers, timeout = self.num_workers, self.timeout
+        self.num_workers, self.timeout = 0, 0
+        try:
+            return _SingleProcessDataLoaderIter(self)
+        finally:
+            self.num_workers, self.timeout = workers, timeout
+
+    return _get_iterator
+
+
+def _refused_in_child(original: Any, what: str, error: type[Exception] = PermissionError) -> Any:
+    # The exception the failure itself would raise (an OSError for a process, a RuntimeError for a
+    # thread), so that a library which falls back when it cannot start one still does.
+    @functools.wraps(original)
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        if _CONFINED:
+            raise error(confine.one_process_rule(what))
+        return original(*args, **kwargs)
+
+    return refused
 
 
 def _one_blas_thread() -> None:
@@ -180,6 +276,7 @@ def _warm_up_hypothesis(testing: Any) -> None:
 
 
 def _confine(scratch: str, autograder_root: str, device: str, limits: Limits) -> Confinement:
+    global _CONFINED
     import faulthandler
     import signal
 
@@ -192,6 +289,7 @@ def _confine(scratch: str, autograder_root: str, device: str, limits: Limits) ->
         signal.signal(sig, signal.SIG_DFL)
 
     torch.set_num_threads(1)  # identical arithmetic whatever --jobs is; no thread pool
+    _CONFINED = True  # from now on the wrappers of `_allow_habits` act (no-op, in-process, refused)
     if device == "cuda":
         torch.manual_seed(0)
     else:  # the CPU generator alone: torch.manual_seed also visits every other backend (ms per child)
