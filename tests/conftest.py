@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dl541 import autograder, build, paths
+from dl541 import autograder, build, gradescope, paths, report
+from dl541.grader import Options
 from dl541.samples import write_samples
 
 sys.path.insert(0, str(paths.AUTOGRADER_DIR))  # dl541_testing, for tests that run test files
@@ -30,3 +31,28 @@ def depth_samples(depth_build, tmp_path_factory) -> dict[str, Path]:
         "depth", depth_build.solution_notebook, depth_build.student_dir / "depth.ipynb", out
     )
     return {s.path.name.removeprefix("depth-"): s.path for s in samples}
+
+
+@pytest.fixture(scope="session")
+def regrade_as_gradescope(tmp_path_factory):
+    """Grade the files of `records` again as Gradescope does (`dl541 run-autograder`, in-process)
+    and return the submissions whose grade differs from the one in `records`, with both grades."""
+
+    def differences(ag, records: list[dict], options: Options) -> dict[str, tuple]:
+        base = tmp_path_factory.mktemp("gradescope")
+        options = Options(jobs=1, timeout=options.timeout, limits=options.limits, regrade=True)
+        differ = {}
+        for index, record in enumerate(records):
+            root = gradescope.layout(base / str(index), ag.zip_path, Path(record["file"]))
+            gradescope.run_autograder(root, options)
+            again = gradescope.read_record(root)
+            if report.comparable(again) != report.comparable(record):
+                differ[record["submission"]] = (
+                    again["status"],
+                    again["score"],
+                    record["status"],
+                    record["score"],
+                )
+        return differ
+
+    return differences

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dl541 import autograder, build, gradescope
+from dl541 import autograder, build, gradescope, report
 from dl541.grader import Options, grade_batch
 from dl541.wheel import wheel_name
 
@@ -38,15 +38,6 @@ def _with_cell(notebook: Path, code: str, target: Path) -> Path:
     )
     target.write_text(json.dumps(nb))
     return target
-
-
-def _comparable(record: dict) -> tuple:
-    return (
-        record["status"],
-        record["score"],
-        record["questions"],
-        [(c["question"], c["case"], c["passed"], c["message"]) for c in record["cases"]],
-    )
 
 
 def test_the_zip_runs_dl541_and_carries_it(depth_build):
@@ -151,7 +142,7 @@ def test_run_autograder_matches_dl541_grade_on_the_exploit(depth_build, depth_ag
     (record,) = grade_batch(depth_ag, [otter_exploit], tmp_path / "grade", Options(jobs=1))
     root = gradescope.layout(tmp_path / "autograder", depth_build.autograder_zip, otter_exploit)
     results = gradescope.run_autograder(root, Options(jobs=1, regrade=True))
-    assert _comparable(gradescope.read_record(root)) == _comparable(record)
+    assert report.comparable(gradescope.read_record(root)) == report.comparable(record)
     assert results == json.loads((tmp_path / "grade" / "exploit.ipynb" / "results.json").read_text())
     assert results["score"] == 0
 

@@ -23,6 +23,7 @@ from dl541.grader import Options, grade_batch
 from dl541.sandbox import Limits
 
 ASSIGNMENT = "autoencoder_pca"
+OPTIONS = Options(jobs=2, timeout=300, limits=Limits(test_timeout=60))
 #: What every refusal of a process or a thread says, whichever call asked for one.
 RULE = "grading runs each submission in one process without threads"
 CHANGE = "do the work in this process"
@@ -108,7 +109,7 @@ def graded(ae_ag, tmp_path_factory):
         (folder / f"{name}.py").write_text(source)
         subs.append(folder / f"{name}.py")
     out = folder / "out"
-    options = Options(jobs=2, timeout=300, limits=Limits(test_timeout=60))
+    options = OPTIONS
     records = grade_batch(ae_ag, subs, out, options, assignment=ASSIGNMENT)
     assert len(records) == len(subs)
     return {r["submission"].removesuffix(".py"): r for r in records}, out
@@ -146,6 +147,10 @@ def test_refusals_at_top_level_say_what_to_change(graded, name):
     for error, expected in zip(errors, REFUSED_AT_TOP_LEVEL[name], strict=True):
         assert error.startswith(expected) and CHANGE in error, error
         assert expected.split(": ", 1)[1] in on_disk["detail"]
+
+
+def test_every_habit_grades_the_same_through_run_autograder(graded, ae_ag, regrade_as_gradescope):
+    assert regrade_as_gradescope(ae_ag, list(graded[0].values()), OPTIONS) == {}
 
 
 def test_thread_settings_work_normally_outside_a_confined_child():

@@ -17,6 +17,7 @@ from dl541.grader import Options, grade_batch
 from dl541.sandbox import Limits
 
 REFERENCE = (paths.REFERENCE_DIR / "depth.py").read_text()
+OPTIONS = Options(jobs=2, timeout=60, limits=Limits(test_timeout=20))
 WRONG_COUNT = "\n\ndef count_weights(layer_sizes):\n    return 0\n"
 
 PATCHES = {
@@ -159,7 +160,7 @@ def graded(depth_ag, tmp_path_factory):
     (folder / "writes-results.py").write_text(writer)
     subs.append(folder / "writes-results.py")
     subs.append(folder / "victim.py")
-    options = Options(jobs=2, timeout=60, limits=Limits(test_timeout=20))
+    options = OPTIONS
     records = grade_batch(depth_ag, subs, out, options, assignment="depth")
     assert len(records) == len(subs)
     return {r["submission"].removesuffix(".py"): r for r in records}, out
@@ -381,7 +382,7 @@ def lies_graded(depth_ag, tmp_path_factory):
     for name, code in HONEST_WRONG.items():
         subs.append(folder / f"{name}.py")
         subs[-1].write_text(REFERENCE + "\n\n" + code)
-    options = Options(jobs=2, timeout=60, limits=Limits(test_timeout=20))
+    options = OPTIONS
     records = grade_batch(depth_ag, subs, folder / "out", options, assignment="depth")
     assert len(records) == len(subs)
     return {r["submission"].removesuffix(".py"): r for r in records}
@@ -403,6 +404,15 @@ def test_values_that_lie_gain_nothing(lies_graded, name):
         assert "count_activation_regions returned an instance of IntLike" in regions["message"]
 
 
+def test_every_attack_scores_the_same_through_run_autograder(
+    graded, lies_graded, depth_ag, regrade_as_gradescope
+):
+    """Gradescope's path (`dl541 run-autograder` on a folder laid out as Gradescope does) gives every
+    patch, cheat and lying value exactly the grade `dl541 grade` gave it."""
+    records = [*graded[0].values(), *lies_graded.values()]
+    assert regrade_as_gradescope(depth_ag, records, OPTIONS) == {}
+
+
 L2_REFERENCE = (paths.REFERENCE_DIR / "l2_units.py").read_text()
 #: the handout's one module-level answer: a liar, and the honest wrong answer it must not beat
 L2_ANSWERS = {
@@ -420,16 +430,21 @@ L2_ANSWERS = {
 
 
 @pytest.fixture(scope="module")
-def l2_graded(tmp_path_factory):
+def l2_ag(tmp_path_factory):
     from dl541 import autograder, build
 
+    return autograder.load(build.build("l2_units", tmp_path_factory.mktemp("l2-dist")).autograder_zip)
+
+
+@pytest.fixture(scope="module")
+def l2_graded(l2_ag, tmp_path_factory):
+    ag = l2_ag
     folder = tmp_path_factory.mktemp("l2-lies")
-    ag = autograder.load(build.build("l2_units", folder / "dist").autograder_zip)
     subs = []
     for name, (code, _) in L2_ANSWERS.items():
         subs.append(folder / f"{name}.py")
         subs[-1].write_text(L2_REFERENCE + "\n\n" + code)
-    options = Options(jobs=2, timeout=60, limits=Limits(test_timeout=20))
+    options = OPTIONS
     records = grade_batch(ag, subs, folder / "out", options, assignment="l2_units")
     return {r["submission"].removesuffix(".py"): r for r in records}
 
@@ -787,3 +802,7 @@ def test_rewriting_a_wrapper_voids_and_rebinding_a_method_is_guarded_again():
     normalizer = env["Normalizer"]().fit(None)
     with pytest.raises(TypeError, match="returned an instance of IntLike, a subclass of int"):
         normalizer.transform(None)
+
+
+def test_lying_globals_score_the_same_through_run_autograder(l2_graded, l2_ag, regrade_as_gradescope):
+    assert regrade_as_gradescope(l2_ag, list(l2_graded.values()), OPTIONS) == {}

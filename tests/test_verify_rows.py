@@ -16,9 +16,7 @@ def _mutant(mutant_id: str, message_only: bool = False) -> mutants.Mutant:
 def _rows(every, outcome):
     """Grade each mutant of `every` as `outcome[id]` (True: full marks) and return verify's rows."""
     chosen = {f"mutant-{i:03d}.py": m for i, m in enumerate(every)}
-    records = {
-        sid: {"status": "ok", "score": 22.0 if outcome[m.id] else 20.0} for sid, m in chosen.items()
-    }
+    records = {sid: {"status": "ok", "score": 22.0 if outcome[m.id] else 20.0} for sid, m in chosen.items()}
     return {row.check: row for row in _mutant_rows(NAME, every, chosen, records, 22.0)}
 
 

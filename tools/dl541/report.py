@@ -95,6 +95,16 @@ def make_record(
     }
 
 
+def comparable(record: dict) -> tuple:
+    """What two gradings of one submission must agree on: status, marks, every case and its message."""
+    return (
+        record["status"],
+        record["score"],
+        record["questions"],
+        [(c["question"], c["case"], c["passed"], c["message"]) for c in record["cases"]],
+    )
+
+
 def _test_name(tc) -> str:
     func = getattr(tc.body, "test_func", None)
     return getattr(func, "__name__", tc.name)

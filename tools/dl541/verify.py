@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import gradescope, mistakes, mutants, paths, skeleton, testfiles
+from . import gradescope, mistakes, mutants, paths, report, skeleton, testfiles
 from .autograder import load
 from .build import build
 from .grader import Options, grade_batch, resolve_device
@@ -75,7 +75,7 @@ def verify_assignment(
         # Determinism: the samples and the alternative again, one job instead of `jobs`.
         again = [s.path for s in samples] + ([alt_copy] if alt_copy else [])
         second = _by_id(grade_batch(ag, again, tmp_path / "run2", Options(jobs=1), assignment=name))
-        differ = [sid for sid in second if _comparable(first[sid]) != _comparable(second[sid])]
+        differ = [sid for sid in second if _same_as(first[sid]) != _same_as(second[sid])]
         rows.append(
             Row(
                 "same grades on a second run, 1 job vs " + str(jobs),
@@ -110,7 +110,7 @@ def verify_assignment(
                         + ("" if caught else "; the tests do not check the device it claims they do"),
                     )
                 )
-            differ = [sid for sid in third if _comparable(first[sid]) != _comparable(third[sid])]
+            differ = [sid for sid in third if _same_as(first[sid]) != _same_as(third[sid])]
             rows.append(
                 Row(
                     "same grades on CPU and CUDA",
@@ -131,7 +131,7 @@ def _gradescope_row(autograder_zip: Path, subs: list[Path], records: dict, work:
     for index, path in enumerate(subs):
         root = gradescope.layout(work / str(index), autograder_zip, path)
         gradescope.run_autograder(root, Options(jobs=1, regrade=True))
-        if _comparable(gradescope.read_record(root)) != _comparable(records[path.name]):
+        if _same_as(gradescope.read_record(root)) != _same_as(records[path.name]):
             differ.append(path.name)
     return Row(
         "same grades through dl541 run-autograder (Gradescope)",
@@ -257,17 +257,6 @@ def _mutant_rows(name: str, every: list, chosen: dict, records: dict, max_score:
     return rows
 
 
-def _comparable(record: dict | None):
-    if record is None:
-        return None
-    return (
-        record["status"],
-        record["score"],
-        record["questions"],
-        [(c["question"], c["case"], c["passed"], c["message"]) for c in record["cases"]],
-    )
-
-
 def hidden_case_names(name: str) -> list[str]:
     """Function names of the hidden test cases of `name`."""
     return [
@@ -338,3 +327,7 @@ def _table(name: str, max_score: float, rows: list[Row]) -> str:
         mark = row.mark or ("skip" if row.ok is None else ("ok" if row.ok else "FAIL"))
         lines.append(f"  {mark:<4}  {row.check:<{width}}  {row.detail}")
     return "\n".join(lines)
+
+
+def _same_as(record: dict | None):
+    return None if record is None else report.comparable(record)
