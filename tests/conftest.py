@@ -7,28 +7,29 @@ from pathlib import Path
 
 import pytest
 
-from dl541 import autograder, build, gradescope, paths, report
-from dl541.grader import Options
+from dl541 import build, bundle, gradescope, paths, report
+from dl541.assignment import Assignment
 from dl541.samples import write_samples
+from dl541.settings import Options
 
-sys.path.insert(0, str(paths.AUTOGRADER_DIR))  # dl541_testing, for tests that run test files
+sys.path.insert(0, str(paths.TESTING_MODULE.parent))  # dl541_testing, for tests that run test files
 
 
 @pytest.fixture(scope="session")
 def depth_build(tmp_path_factory) -> build.Built:
-    return build.build("depth", tmp_path_factory.mktemp("dist"))
+    return build.build_assignment(Assignment.named("depth"), tmp_path_factory.mktemp("dist"))
 
 
 @pytest.fixture(scope="session")
 def depth_ag(depth_build):
-    return autograder.load(depth_build.autograder_zip)
+    return bundle.open_zip(depth_build.autograder_zip)
 
 
 @pytest.fixture(scope="session")
 def depth_samples(depth_build, tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("samples")
     samples = write_samples(
-        "depth", depth_build.solution_notebook, depth_build.student_dir / "depth.ipynb", out
+        depth_build.assignment, depth_build.solution_notebook, depth_build.student_notebook, out
     )
     return {s.path.name.removeprefix("depth-"): s.path for s in samples}
 
@@ -45,7 +46,7 @@ def regrade_as_gradescope(tmp_path_factory):
         for index, record in enumerate(records):
             root = gradescope.layout(base / str(index), ag.zip_path, Path(record["file"]))
             gradescope.run_autograder(root, options)
-            again = gradescope.read_record(root)
+            again = gradescope.graded_record(root)
             if report.comparable(again) != report.comparable(record):
                 differ[record["submission"]] = (
                     again["status"],

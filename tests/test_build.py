@@ -26,12 +26,12 @@ def test_student_distribution_has_public_tests_only(depth_build):
     student = depth_build.student_dir
     assert sorted(p.name for p in (student / "tests").iterdir()) == [f"q{i}.py" for i in range(1, 6)]
     text = "\n".join(p.read_text() for p in student.rglob("*") if p.is_file())
-    for name in verify.hidden_case_names("depth"):
+    for name in verify.hidden_case_names(depth_build.assignment):
         assert name not in text, f"hidden test {name} leaked into the student distribution"
     code = {line.strip() for line in text.splitlines()} | verify._code_lines(
-        "depth.ipynb", (student / "depth.ipynb").read_text()
+        "depth.ipynb", depth_build.student_notebook.read_text()
     )
-    for line in verify.solution_lines("depth"):
+    for line in verify.distinctive_solution_lines(depth_build.assignment):
         assert line not in code, f"solution line {line!r} leaked into the student distribution"
     assert "hidden=True" not in text
     with zipfile.ZipFile(depth_build.student_zip) as zf:
@@ -42,9 +42,7 @@ def test_student_distribution_has_public_tests_only(depth_build):
 def test_otter_own_runner_grades_solution_full_and_skeleton_zero(depth_build, tmp_path, which, expected):
     from otter.run import main as otter_run
 
-    notebook = (
-        depth_build.solution_notebook if which == "solution" else depth_build.student_dir / "depth.ipynb"
-    )
+    notebook = depth_build.solution_notebook if which == "solution" else depth_build.student_notebook
     results = otter_run(
         str(notebook), autograder=str(depth_build.autograder_zip), output_dir=str(tmp_path), no_logo=True
     )

@@ -11,10 +11,13 @@ import time
 import pytest
 
 from dl541 import paths
-from dl541.grader import Options, grade_batch
+from dl541.assignment import Assignment
+from dl541.dask_backend import DaskExecutor
+from dl541.grader import grade_batch
+from dl541.settings import Options
 
 pytest.importorskip("distributed")
-REFERENCE = (paths.REFERENCE_DIR / "depth.py").read_text()
+REFERENCE = Assignment.named("depth").reference.read_text()
 
 
 def _key(records):
@@ -27,7 +30,12 @@ def test_local_dask_cluster_grades_like_local_mode(depth_ag, depth_samples, tmp_
     files = list(depth_samples.values())
     local = grade_batch(depth_ag, files, tmp_path / "local", Options(jobs=2), assignment="depth")
     remote = grade_batch(
-        depth_ag, files, tmp_path / "dask", Options(jobs=2), assignment="depth", scheduler="local"
+        depth_ag,
+        files,
+        tmp_path / "dask",
+        Options(jobs=2),
+        assignment="depth",
+        executor=DaskExecutor("local"),
     )
     assert _key(local) == _key(remote)
     for name in ("depth-reference.py", "depth-raises.ipynb"):
@@ -76,7 +84,7 @@ def test_killed_worker_tasks_are_retried_and_written_once(depth_ag, tmp_path):
             tmp_path / "out",
             Options(jobs=2),
             assignment="depth",
-            scheduler=cluster.scheduler_address,
+            executor=DaskExecutor(cluster.scheduler_address),
             on_result=written.append,
         )
     finally:
@@ -92,9 +100,10 @@ def test_local_path_does_not_import_dask(depth_ag, depth_samples, tmp_path):
     import subprocess
 
     code = (
-        f"import sys; from pathlib import Path; sys.path.insert(0, {str(paths.AUTOGRADER_DIR)!r})\n"
-        "from dl541 import autograder; from dl541.grader import Options, grade_batch\n"
-        f"ag = autograder.load(Path({str(depth_ag.zip_path)!r}))\n"
+        f"import sys; from pathlib import Path; sys.path.insert(0, {str(paths.TESTING_MODULE.parent)!r})\n"
+        "from dl541 import bundle; from dl541.grader import grade_batch\n"
+        "from dl541.settings import Options\n"
+        f"ag = bundle.open_zip(Path({str(depth_ag.zip_path)!r}))\n"
         f"grade_batch(ag, [Path({str(depth_samples['reference.py'])!r})], Path({str(tmp_path / 'o')!r}), "
         "Options(jobs=1))\n"
         "assert 'distributed' not in sys.modules and 'dask' not in sys.modules, 'dask was imported'\n"

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dl541 import paths
+from dl541.assignment import Assignment
 from dl541.cli import main
-from dl541.grader import Options, grade_batch
-from dl541.sandbox import Limits
+from dl541.grader import grade_batch
+from dl541.settings import Limits, Options
 
-REFERENCE = (paths.REFERENCE_DIR / "depth.py").read_text()
+REFERENCE = Assignment.named("depth").reference.read_text()
 
 
 def depth_build_max(built) -> float:

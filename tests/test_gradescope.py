@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from dl541 import autograder, build, gradescope, report
-from dl541.grader import Options, grade_batch
+from dl541 import build, bundle, gradescope, report
+from dl541.assignment import Assignment
+from dl541.grader import grade_batch
+from dl541.settings import Options
 from dl541.wheel import wheel_name
 
 REPO = Path(__file__).resolve().parents[1]
@@ -142,14 +144,14 @@ def test_run_autograder_matches_dl541_grade_on_the_exploit(depth_build, depth_ag
     (record,) = grade_batch(depth_ag, [otter_exploit], tmp_path / "grade", Options(jobs=1))
     root = gradescope.layout(tmp_path / "autograder", depth_build.autograder_zip, otter_exploit)
     results = gradescope.run_autograder(root, Options(jobs=1, regrade=True))
-    assert report.comparable(gradescope.read_record(root)) == report.comparable(record)
+    assert report.comparable(gradescope.graded_record(root)) == report.comparable(record)
     assert results == json.loads((tmp_path / "grade" / "exploit.ipynb" / "results.json").read_text())
     assert results["score"] == 0
 
 
 def test_hidden_visibility_is_one_setting_for_every_path(depth_samples, tmp_path):
-    built = build.build("depth", tmp_path / "dist", hidden_visibility="hidden")
-    ag = autograder.load(built.autograder_zip)
+    built = build.build_assignment(Assignment.named("depth"), tmp_path / "dist", hidden_visibility="hidden")
+    ag = bundle.open_zip(built.autograder_zip)
     assert ag.hidden_visibility == "hidden"
     (record,) = grade_batch(ag, [depth_samples["reference.ipynb"]], tmp_path / "grade", Options(jobs=1))
     local = json.loads((tmp_path / "grade" / "depth-reference.ipynb" / "results.json").read_text())
@@ -162,7 +164,7 @@ def test_hidden_visibility_is_one_setting_for_every_path(depth_samples, tmp_path
     hidden_names = {c["test"] for c in record["cases"] if c["hidden"]}
     assert not any(name in public_summary for name in hidden_names)
     with pytest.raises(ValueError, match="hidden_visibility must be one of"):
-        build.build("depth", tmp_path / "dist", hidden_visibility="sometimes")
+        build.build_assignment(Assignment.named("depth"), tmp_path / "dist", hidden_visibility="sometimes")
 
 
 @pytest.mark.parametrize(
@@ -179,7 +181,7 @@ def test_a_submission_folder_without_one_gradable_file_is_invalid(depth_build, t
     for name in files:
         (root / "submission" / name).write_text("{}")
     results = gradescope.run_autograder(root, Options(jobs=1, regrade=True))
-    record = gradescope.read_record(root)
+    record = gradescope.graded_record(root)
     assert record["status"] == "invalid" and why in record["detail"], record["detail"]
     assert results["score"] == 0 and why in results["output"]
 

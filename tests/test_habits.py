@@ -18,9 +18,10 @@ import json
 import pytest
 import torch
 
-from dl541 import autograder, build, paths, sandbox
-from dl541.grader import Options, grade_batch
-from dl541.sandbox import Limits
+from dl541 import build, bundle, habits
+from dl541.assignment import Assignment
+from dl541.grader import grade_batch
+from dl541.settings import Limits, Options
 
 ASSIGNMENT = "autoencoder_pca"
 OPTIONS = Options(jobs=2, timeout=300, limits=Limits(test_timeout=60))
@@ -58,7 +59,7 @@ def _with_data_loader(reference: str, **options: object) -> str:
 
 def habit_submissions() -> dict[str, str]:
     """{name: source} of the submissions below; each but the refused ones earns 37/37 under plain Python."""
-    reference = (paths.REFERENCE_DIR / f"{ASSIGNMENT}.py").read_text()
+    reference = Assignment.named(ASSIGNMENT).reference.read_text()
     return {
         # at the top of the notebook, and again in the training function
         "set-num-threads": _train_autoencoder_with(reference, "    torch.set_num_threads(4)\n")
@@ -97,8 +98,8 @@ REFUSED_AT_TOP_LEVEL = {
 
 @pytest.fixture(scope="module")
 def ae_ag(tmp_path_factory):
-    built = build.build(ASSIGNMENT, tmp_path_factory.mktemp("dist"))
-    return autograder.load(built.autograder_zip)
+    built = build.build_assignment(Assignment.named(ASSIGNMENT), tmp_path_factory.mktemp("dist"))
+    return bundle.open_zip(built.autograder_zip)
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +155,7 @@ def test_every_habit_grades_the_same_through_run_autograder(graded, ae_ag, regra
 
 
 def test_thread_settings_work_normally_outside_a_confined_child():
-    sandbox._allow_habits()  # what the grader does before its snapshot (here: once per process)
+    habits.allow()  # what the grader does before its snapshot (here: once per process)
     assert torch.set_num_threads.__wrapped__ is torch._C.set_num_threads
     before = torch.get_num_threads()
     try:
@@ -171,7 +172,7 @@ def test_in_a_confined_child_habits_change_nothing_or_say_what_to_change(monkeyp
 
     from torch.utils.data import DataLoader, TensorDataset
 
-    sandbox._allow_habits()
+    habits.allow()
     X = torch.arange(50.0).reshape(25, 2)
 
     def three_epochs(**options):
@@ -181,7 +182,7 @@ def test_in_a_confined_child_habits_change_nothing_or_say_what_to_change(monkeyp
 
     expected = three_epochs()
     before = torch.get_num_threads()
-    monkeypatch.setattr(sandbox, "_CONFINED", True)  # as `_confine` sets it; no seccomp here
+    monkeypatch.setattr(habits, "_CONFINED", True)  # as `_confine` sets it; no seccomp here
     torch.set_num_threads(before + 1)
     torch.set_num_interop_threads(4)
     assert torch.get_num_threads() == before

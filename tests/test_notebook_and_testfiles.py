@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from dl541 import build, notebook, paths, testfiles
+from dl541 import build, notebook_builder, testfiles
+from dl541.assignment import Assignment
 
 SOURCE = """# %% [markdown]
 # # Title ({points:total} points)
@@ -25,18 +26,18 @@ def f():
 
 
 def test_build_notebooks_layout():
-    student, solution = notebook.build_notebooks("demo", SOURCE, REFERENCE, {"q1": 2.0, "q2": 3.0})
+    student, solution = notebook_builder.build_notebooks("demo", SOURCE, REFERENCE, {"q1": 2.0, "q2": 3.0})
     kinds = [c.cell_type for c in student.cells]
     assert kinds[0] == "markdown" and "(5 points)" in student.cells[0].source
-    assert notebook.GRADING_RULE in student.cells[0].source
+    assert notebook_builder.GRADING_RULE in student.cells[0].source
     assert 'grader = otter.Notebook("demo.ipynb")' in student.cells[1].source
     ref = student.cells[2].source
-    assert ref.startswith(notebook.IMPORTS_MARKER + "\nimport math")
+    assert ref.startswith(notebook_builder.IMPORTS_MARKER + "\nimport math")
     assert "return math.pi" not in ref and "YOUR CODE HERE" in ref
     assert "return math.pi" in solution.cells[2].source
     assert student.cells[3].source == 'grader.check("q1")'
-    assert student.cells[4].metadata["tags"] == [notebook.DEMO_TAG]
-    assert student.cells[4].source == f'{notebook.DEMO_MARKER}\nprint("plot")'
+    assert student.cells[4].metadata["tags"] == [notebook_builder.DEMO_TAG]
+    assert student.cells[4].source == f'{notebook_builder.DEMO_MARKER}\nprint("plot")'
     assert student.cells[-1].source.startswith("grader.export(")
     assert len({c["id"] for c in student.cells}) == len(student.cells)
 
@@ -53,7 +54,7 @@ def test_build_notebooks_layout():
 )
 def test_bad_sources_are_rejected(source, message):
     with pytest.raises(ValueError, match=message):
-        notebook.build_notebooks("demo", source, REFERENCE, {"q1": 1.0})
+        notebook_builder.build_notebooks("demo", source, REFERENCE, {"q1": 1.0})
 
 
 TEST_FILE = """from otter.test_files import test_case
@@ -133,10 +134,10 @@ def test_a_file_without_shared_helpers_is_left_as_it_is(tmp_path):
     assert testfiles.assembled_source(path) == TEST_FILE
 
 
-@pytest.mark.parametrize("name", paths.available_assignments())
-def test_committed_student_notebook_is_fresh(name):
-    student, _, _ = build.render_notebooks(name)
-    committed = build.committed_notebook(name)
-    assert committed.is_file(), f"{committed} is missing: run `dl541 build {name}`"
-    assert committed.read_text() == student, f"{committed} is stale: run `dl541 build {name}`"
+@pytest.mark.parametrize("assignment", Assignment.all(), ids=lambda a: a.name)
+def test_committed_student_notebook_is_fresh(assignment):
+    student, _, _ = build.render_notebooks(assignment)
+    committed = assignment.committed_notebook
+    assert committed.is_file(), f"{committed} is missing: run `dl541 build {assignment.name}`"
+    assert committed.read_text() == student, f"{committed} is stale: run `dl541 build {assignment.name}`"
     json.loads(student)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import nbformat
 import pytest
 
-from dl541 import build, notebook, paths, skeleton, submission
+from dl541 import build, notebook_builder, skeleton, submission
+from dl541.assignment import Assignment
 
 # What every imports cell binds, whatever the assignment.
 STANDARD_IMPORTS = {
@@ -87,16 +88,16 @@ def notebook_cells(nb: dict) -> list[Cell]:
     cells = []
     for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "code":
-            demo = notebook.DEMO_TAG in cell.metadata.get("tags", [])
+            demo = notebook_builder.DEMO_TAG in cell.metadata.get("tags", [])
             cells.append(analyse(index, cell.source, demo))
     return cells
 
 
-def names_the_tests_take(name: str) -> set[str]:
-    """The names the test files of `name` take from the submission: their test functions' parameters."""
+def names_the_tests_take(assignment: Assignment) -> set[str]:
+    """The names the test files of `assignment` take from the submission: their test functions' parameters."""
     return {
         arg.arg
-        for path in paths.test_files(name)
+        for path in assignment.question_files
         for node in ast.parse(path.read_text()).body
         if isinstance(node, ast.FunctionDef) and node.decorator_list
         for arg in node.args.args
@@ -148,32 +149,38 @@ def rule_violations(nb: dict, tested: set[str] = frozenset()) -> list[str]:
     return problems
 
 
-def _solution(name: str) -> dict:
-    return nbformat.reads(build.render_notebooks(name)[1], as_version=4)
+def _solution(assignment: Assignment) -> dict:
+    return nbformat.reads(build.render_notebooks(assignment)[1], as_version=4)
 
 
-@pytest.mark.parametrize("name", paths.available_assignments())
-def test_graded_cells_define_everything_and_demos_define_nothing_they_use(name):
-    problems = rule_violations(_solution(name), names_the_tests_take(name))
-    assert not problems, f"{name}: the notebook breaks the grading rule:\n" + "\n".join(problems)
+ASSIGNMENTS = pytest.mark.parametrize("assignment", Assignment.all(), ids=lambda a: a.name)
 
 
-@pytest.mark.parametrize("name", paths.available_assignments())
-def test_the_imports_cell_comes_first_and_binds_the_standard_names(name):
-    imported = early_imports(notebook_cells(_solution(name)))
+@ASSIGNMENTS
+def test_graded_cells_define_everything_and_demos_define_nothing_they_use(assignment):
+    problems = rule_violations(_solution(assignment), names_the_tests_take(assignment))
+    assert not problems, f"{assignment.name}: the notebook breaks the grading rule:\n" + "\n".join(problems)
+
+
+@ASSIGNMENTS
+def test_the_imports_cell_comes_first_and_binds_the_standard_names(assignment):
+    imported = early_imports(notebook_cells(_solution(assignment)))
     wrong = {k: imported.get(k) for k, v in STANDARD_IMPORTS.items() if imported.get(k) != v}
     assert not wrong, (
-        f"{name}: before the first question the notebook binds {wrong}; expected {STANDARD_IMPORTS}"
+        f"{assignment.name}: before the first question the notebook binds {wrong}; "
+        f"expected {STANDARD_IMPORTS}"
     )
 
 
-@pytest.mark.parametrize("name", paths.available_assignments())
-def test_the_student_reads_the_rule_and_sees_the_demo_marker(name):
-    nb = nbformat.reads(build.render_notebooks(name)[0], as_version=4)
-    assert notebook.GRADING_RULE in nb["cells"][0]["source"], f"{name}: put {{rules}} in the opening prose"
+@ASSIGNMENTS
+def test_the_student_reads_the_rule_and_sees_the_demo_marker(assignment):
+    nb = nbformat.reads(build.render_notebooks(assignment)[0], as_version=4)
+    assert notebook_builder.GRADING_RULE in nb["cells"][0]["source"], (
+        f"{assignment.name}: put {{rules}} in the opening prose"
+    )
     for cell in nb["cells"]:
-        if notebook.DEMO_TAG in cell["metadata"].get("tags", []):
-            assert cell["source"].startswith(notebook.DEMO_MARKER), cell["source"][:80]
+        if notebook_builder.DEMO_TAG in cell["metadata"].get("tags", []):
+            assert cell["source"].startswith(notebook_builder.DEMO_MARKER), cell["source"][:80]
 
 
 # A tiny assignment in the shape of transfer before the fix: the imports cell binds only `nn`, a
@@ -199,7 +206,7 @@ print(zeros(3))
 
 
 def _build(source: str, reference: str) -> dict:
-    return notebook.build_notebooks("tiny", source, reference, {"q1": 1.0})[1]
+    return notebook_builder.build_notebooks("tiny", source, reference, {"q1": 1.0})[1]
 
 
 def test_a_name_imported_only_in_a_demo_cell_breaks_the_rule():

@@ -2,7 +2,8 @@ import ast
 
 import pytest
 
-from dl541 import paths, skeleton
+from dl541 import skeleton
+from dl541.assignment import Assignment
 
 REFERENCE = '''import torch
 
@@ -56,8 +57,7 @@ def test_segments_include_closing_marker_and_imports():
 
 
 def test_every_reference_strips_to_a_parsing_skeleton_without_solution_lines():
-    for name in paths.available_assignments():
-        source = (paths.REFERENCE_DIR / f"{name}.py").read_text()
-        stripped = skeleton.strip_solutions(source, name)
+    for assignment in Assignment.all():
+        stripped = skeleton.strip_solutions(assignment.reference.read_text(), assignment.name)
         ast.parse(stripped)
-        assert stripped.count("YOUR CODE HERE") + stripped.count("YOUR ANSWER HERE") >= 1, name
+        assert stripped.count("YOUR CODE HERE") + stripped.count("YOUR ANSWER HERE") >= 1, assignment.name

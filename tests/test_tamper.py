@@ -12,11 +12,11 @@ import textwrap
 
 import pytest
 
-from dl541 import paths
-from dl541.grader import Options, grade_batch
-from dl541.sandbox import Limits
+from dl541.assignment import Assignment
+from dl541.grader import grade_batch
+from dl541.settings import Limits, Options
 
-REFERENCE = (paths.REFERENCE_DIR / "depth.py").read_text()
+REFERENCE = Assignment.named("depth").reference.read_text()
 OPTIONS = Options(jobs=2, timeout=60, limits=Limits(test_timeout=20))
 WRONG_COUNT = "\n\ndef count_weights(layer_sizes):\n    return 0\n"
 
@@ -112,7 +112,7 @@ CHEATS = {
             return torch.zeros(x.shape[0], params[-1][0].shape[0]).as_subclass(Liar)
         """),
     # read the reference solution from the repository, and the other submissions
-    "opens-reference": f"exec(open({str(paths.REFERENCE_DIR / 'depth.py')!r}).read())\n",
+    "opens-reference": f"exec(open({str(Assignment.named('depth').reference)!r}).read())\n",
     "opens-other-submission": "exec(open(VICTIM).read())\n",  # the fixture names the file
     # kill the grader so that nobody gets graded
     "kills-grader": WRONG_COUNT + "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n",
@@ -413,7 +413,7 @@ def test_every_attack_scores_the_same_through_run_autograder(
     assert regrade_as_gradescope(depth_ag, records, OPTIONS) == {}
 
 
-L2_REFERENCE = (paths.REFERENCE_DIR / "l2_units.py").read_text()
+L2_REFERENCE = Assignment.named("l2_units").reference.read_text()
 #: the handout's one module-level answer: a liar, and the honest wrong answer it must not beat
 L2_ANSWERS = {
     "str-subclass": (
@@ -431,9 +431,10 @@ L2_ANSWERS = {
 
 @pytest.fixture(scope="module")
 def l2_ag(tmp_path_factory):
-    from dl541 import autograder, build
+    from dl541 import build, bundle
 
-    return autograder.load(build.build("l2_units", tmp_path_factory.mktemp("l2-dist")).autograder_zip)
+    built = build.build_assignment(Assignment.named("l2_units"), tmp_path_factory.mktemp("l2-dist"))
+    return bundle.open_zip(built.autograder_zip)
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dl541 import mutants
+from dl541.assignment import Assignment
+from dl541.status import Status
 from dl541.verify import _mutant_rows
 
-NAME = "transfer"  # lists CPU_ONLY mutants in autograder/transfer/equivalent_mutants.py
+TRANSFER = Assignment.named("transfer")  # lists CPU_ONLY mutants in its equivalent_mutants.py
 
 
 def _mutant(mutant_id: str, message_only: bool = False) -> mutants.Mutant:
@@ -16,12 +18,14 @@ def _mutant(mutant_id: str, message_only: bool = False) -> mutants.Mutant:
 def _rows(every, outcome):
     """Grade each mutant of `every` as `outcome[id]` (True: full marks) and return verify's rows."""
     chosen = {f"mutant-{i:03d}.py": m for i, m in enumerate(every)}
-    records = {sid: {"status": "ok", "score": 22.0 if outcome[m.id] else 20.0} for sid, m in chosen.items()}
-    return {row.check: row for row in _mutant_rows(NAME, every, chosen, records, 22.0)}
+    records = {
+        sid: {"status": Status.OK, "score": 22.0 if outcome[m.id] else 20.0} for sid, m in chosen.items()
+    }
+    return {row.check: row for row in _mutant_rows(TRANSFER, every, chosen, records, 22.0)}
 
 
 def _listed() -> list[str]:
-    return sorted(mutants.cpu_only(NAME)) + sorted(mutants.equivalent(NAME))
+    return sorted(mutants.cpu_only(TRANSFER)) + sorted(mutants.equivalent(TRANSFER))
 
 
 def test_listed_survivors_pass_and_unlisted_ones_fail():

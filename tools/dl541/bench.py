@@ -15,10 +15,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import autograder, build, gradescope, paths, submission
-from .grader import Options, grade_batch
+from . import build, bundle, gradescope, paths, submission
+from .assignment import Assignment
+from .grader import grade_batch
 from .samples import write_samples
 from .sandbox import preload
+from .settings import Options
 
 
 @dataclass
@@ -54,10 +56,10 @@ class BenchResult:
         return "\n".join(lines)
 
 
-def make_mix(name: str, n: int, out: Path) -> list[Path]:
+def make_mix(assignment: Assignment, n: int, out: Path) -> list[Path]:
     """`n` submissions cycling through the sample kinds (reference, skeleton and broken ones)."""
-    built = build.build(name)
-    samples = write_samples(name, built.solution_notebook, built.student_dir / f"{name}.ipynb", out / "kinds")
+    built = build.build_assignment(assignment)
+    samples = write_samples(assignment, built.solution_notebook, built.student_notebook, out / "kinds")
     files = []
     for i in range(n):
         sample = samples[i % len(samples)]
@@ -111,7 +113,7 @@ def time_floor(ag, files: list[Path]) -> float:
     start = time.perf_counter()
     for path in files:
         try:
-            chunks = submission.load(path)
+            chunks = submission.read_chunks(path)
         except submission.InvalidSubmission:
             continue
         env: dict = {"__name__": "__main__"}
@@ -129,13 +131,15 @@ def time_floor(ag, files: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def run(name: str, n: int, jobs: int, otter_limit: int | None, skip_otter: bool) -> BenchResult:
-    """Run the benchmark on assignment `name` and return its figures."""
-    sys.path.insert(0, str(paths.AUTOGRADER_DIR))
+def bench_grading(
+    assignment: Assignment, n: int, jobs: int, otter_limit: int | None, skip_otter: bool
+) -> BenchResult:
+    """Run the benchmark on `assignment` and return its figures."""
+    sys.path.insert(0, str(paths.TESTING_MODULE.parent))
     with tempfile.TemporaryDirectory(prefix="dl541-bench-") as tmp:
         tmp_path = Path(tmp)
-        files = make_mix(name, n, tmp_path)
-        ag = autograder.load(paths.DEFAULT_DIST / name / "autograder.zip")
+        files = make_mix(assignment, n, tmp_path)
+        ag = bundle.open_zip(assignment.distribution(paths.DEFAULT_DIST).autograder_zip)
         preload()  # both contestants start from a warm process (torch, hypothesis imported)
         grade_s = time_grade(ag, files, jobs, tmp_path / "out")
         otter_s, timed = (None, 0) if skip_otter else time_otter(ag.zip_path, files, otter_limit)
@@ -147,16 +151,18 @@ def run(name: str, n: int, jobs: int, otter_limit: int | None, skip_otter: bool)
 GRADESCOPE_TARGET_S = 5.0
 
 
-def time_gradescope(names: list[str], repeat: int = 3) -> str:
+def time_gradescope(assignments: list[Assignment], repeat: int = 3) -> str:
     """A table of the wall seconds (best of `repeat`) of a fresh `dl541 run-autograder` process on
     each assignment's solution notebook: everything Gradescope's run_autograder does after setup."""
     lines = [f"dl541 run-autograder on each reference notebook (fresh process, best of {repeat})"]
     with tempfile.TemporaryDirectory(prefix="dl541-bench-gs-") as tmp:
-        for name in names:
-            built = build.build(name)
+        for assignment in assignments:
+            built = build.build_assignment(assignment)
             times, record = [], None
             for _ in range(repeat):
-                root = gradescope.layout(Path(tmp) / name, built.autograder_zip, built.solution_notebook)
+                root = gradescope.layout(
+                    assignment.folder_in(Path(tmp)), built.autograder_zip, built.solution_notebook
+                )
                 start = time.perf_counter()
                 subprocess.run(
                     [sys.executable, "-m", "dl541", "run-autograder", "--root", str(root)],
@@ -165,9 +171,10 @@ def time_gradescope(names: list[str], repeat: int = 3) -> str:
                     check=True,
                 )
                 times.append(time.perf_counter() - start)
-                record = gradescope.read_record(root)
+                record = gradescope.graded_record(root)
             best = min(times)
-            mark = "ok" if best <= GRADESCOPE_TARGET_S else "SLOW"
+            mark = "met" if best <= GRADESCOPE_TARGET_S else "SLOW"
+            name = assignment.name
             lines.append(
                 f"  {name:<16} {best:5.1f} s  {mark:<4}  {record['score']:g}/{record['max_score']:g} "
                 f"{record['status']}   (runs: {', '.join(f'{t:.1f}' for t in times)})"

@@ -11,8 +11,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, notebook, paths, testfiles
-from .autograder import DEFAULT_VISIBILITY, SETTINGS, VISIBILITIES
+from . import __version__, notebook_builder, paths, testfiles
+from .assignment import Assignment, Distribution
+from .bundle import DEFAULT_VISIBILITY, SETTINGS, VISIBILITIES
 from .wheel import build_wheel, wheel_name
 
 #: Where Gradescope unzips the autograder (Otter's templates assume it too).
@@ -46,65 +47,62 @@ def otter_config(hidden_visibility: str) -> dict:
     }
 
 
-@dataclass
-class Built:
-    name: str
-    student_dir: Path
-    student_zip: Path
-    solution_notebook: Path
-    autograder_zip: Path
+@dataclass(frozen=True)
+class Built(Distribution):
+    """A distribution that `build_assignment` has made, and the points of each question."""
+
     points: dict[str, float]
 
 
-def render_notebooks(name: str) -> tuple[str, str, dict[str, float]]:
+def render_notebooks(assignment: Assignment) -> tuple[str, str, dict[str, float]]:
     """Return (student, solution) notebook JSON text and the points per question."""
-    points = testfiles.question_points(paths.test_files(name))
-    source = (paths.ASSIGNMENTS_DIR / name / "notebook.py").read_text()
-    reference = (paths.REFERENCE_DIR / f"{name}.py").read_text()
-    student, solution = notebook.build_notebooks(name, source, reference, points)
-    return notebook.dumps(student), notebook.dumps(solution), points
+    points = testfiles.question_points(assignment.question_files)
+    student, solution = notebook_builder.build_notebooks(
+        assignment.name,
+        assignment.notebook_source.read_text(),
+        assignment.reference.read_text(),
+        points,
+        source_origin=assignment.shown(assignment.notebook_source),
+        reference_origin=assignment.shown(assignment.reference),
+    )
+    return notebook_builder.dumps(student), notebook_builder.dumps(solution), points
 
 
-def committed_notebook(name: str) -> Path:
-    """The generated student notebook that is committed beside the assignment's source."""
-    return paths.ASSIGNMENTS_DIR / name / f"{name}.ipynb"
-
-
-def build(name: str, dist: Path = paths.DEFAULT_DIST, hidden_visibility: str = DEFAULT_VISIBILITY) -> Built:
-    """Build every distribution of `name` under `dist/name/` and refresh the committed notebook.
+def build_assignment(
+    assignment: Assignment, dist: Path = paths.DEFAULT_DIST, hidden_visibility: str = DEFAULT_VISIBILITY
+) -> Built:
+    """Build every distribution of `assignment` under `dist/NAME/` and refresh the committed notebook.
 
     `hidden_visibility` is when students see hidden tests' results on Gradescope: one of
-    `autograder.VISIBILITIES`; every grading path reads it from the autograder zip.
+    `bundle.VISIBILITIES`; every grading path reads it from the autograder zip.
     """
     if hidden_visibility not in VISIBILITIES:
         choices = ", ".join(VISIBILITIES)
         raise ValueError(f"hidden_visibility must be one of {choices}, not {hidden_visibility!r}")
-    student_nb, solution_nb, points = render_notebooks(name)
-    committed_notebook(name).write_text(student_nb)
+    student_nb, solution_nb, points = render_notebooks(assignment)
+    assignment.committed_notebook.write_text(student_nb)
 
-    out = dist / name
-    if out.exists():
-        shutil.rmtree(out)
-    student_dir = out / "student"
-    (student_dir / "tests").mkdir(parents=True)
-    (student_dir / f"{name}.ipynb").write_text(student_nb)
-    _copy_support_package(student_dir)
-    for path in paths.test_files(name):
+    built = Built(assignment, assignment.distribution(dist).folder, points)
+    if built.folder.exists():
+        shutil.rmtree(built.folder)
+    built.student_tests_dir.mkdir(parents=True)
+    built.student_notebook.write_text(student_nb)
+    _copy_support_package(built.student_dir)
+    for path in assignment.question_files:
         public = testfiles.public_source(testfiles.assembled_source(path))
-        (student_dir / "tests" / path.name).write_text(public)
+        (built.student_tests_dir / path.name).write_text(public)
 
-    solution_dir = out / "solution"
-    solution_dir.mkdir()
-    (solution_dir / f"{name}.ipynb").write_text(solution_nb)
+    built.solution_notebook.parent.mkdir()
+    built.solution_notebook.write_text(solution_nb)
 
-    student_zip = out / f"{name}-student.zip"
-    _zip_dir(student_dir, student_zip)
-    autograder_zip = out / "autograder.zip"
-    generate_autograder_zip(name, autograder_zip, hidden_visibility)
-    return Built(name, student_dir, student_zip, solution_dir / f"{name}.ipynb", autograder_zip, points)
+    _zip_dir(built.student_dir, built.student_zip)
+    generate_autograder_zip(assignment, built.autograder_zip, hidden_visibility)
+    return built
 
 
-def generate_autograder_zip(name: str, target: Path, hidden_visibility: str = DEFAULT_VISIBILITY) -> None:
+def generate_autograder_zip(
+    assignment: Assignment, target: Path, hidden_visibility: str = DEFAULT_VISIBILITY
+) -> None:
     """Make the Otter autograder zip with `otter generate`'s own code, then make dl541 its engine.
 
     The tests stay Otter test files; `run_autograder` (Gradescope) calls `dl541 run-autograder`,
@@ -118,7 +116,7 @@ def generate_autograder_zip(name: str, target: Path, hidden_visibility: str = DE
         (tmp_path / "requirements.txt").write_text(GRADING_REQUIREMENTS)
         tests = tmp_path / "tests"
         tests.mkdir()
-        for path in paths.test_files(name):
+        for path in assignment.question_files:
             (tests / path.name).write_text(testfiles.assembled_source(path))
         _copy_support_package(tmp_path)
         with _chdir(tmp_path), contextlib.redirect_stdout(open(os.devnull, "w")):
@@ -132,7 +130,11 @@ def generate_autograder_zip(name: str, target: Path, hidden_visibility: str = DE
                 python_version="3.11",
                 no_environment=True,
             )
-        settings = {"assignment": name, "hidden_visibility": hidden_visibility, "dl541": __version__}
+        settings = {
+            "assignment": assignment.name,
+            "hidden_visibility": hidden_visibility,
+            "dl541": __version__,
+        }
         _finish_zip(tmp_path / "autograder.zip", target, settings)
 
 

@@ -10,14 +10,17 @@ from pathlib import Path
 import click
 
 from . import paths
-from .autograder import DEFAULT_VISIBILITY, VISIBILITIES
+from .assignment import Assignment
+from .bundle import DEFAULT_VISIBILITY, VISIBILITIES
+from .settings import Limits, Options, default_jobs
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
-def _assignments(names: tuple[str, ...]) -> list[str]:
+def _assignments(names: tuple[str, ...]) -> list[Assignment]:
+    """The named assignments (all when none is named); a usage error names the available ones."""
     try:
-        return paths.resolve_assignments(names)
+        return Assignment.resolve(names)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -28,7 +31,7 @@ def main() -> None:
     """Build, grade and verify the DL541 assignments (the practice of deep learning)."""
 
 
-@main.command()
+@main.command("build")
 @click.argument("assignments", nargs=-1)
 @click.option(
     "--dist",
@@ -45,44 +48,29 @@ def main() -> None:
     help="When students see hidden tests' results (and counter-examples) on Gradescope; "
     "every grading path writes results.json with it.",
 )
-def build(assignments: tuple[str, ...], dist: Path, hidden_visibility: str) -> None:
+def build_command(assignments: tuple[str, ...], dist: Path, hidden_visibility: str) -> None:
     """Build student notebooks, solution notebooks and Otter autograder zips (all when none named)."""
-    from .build import build as build_one
+    from .build import build_assignment
 
-    for name in _assignments(assignments):
+    for assignment in _assignments(assignments):
         start = time.monotonic()
-        built = build_one(name, dist, hidden_visibility)
+        built = build_assignment(assignment, dist, hidden_visibility)
         click.echo(
-            f"{name}: {sum(built.points.values()):g} points in {len(built.points)} questions -> "
+            f"{assignment.name}: {sum(built.points.values()):g} points in {len(built.points)} questions -> "
             f"{built.student_zip}, {built.autograder_zip} ({time.monotonic() - start:.1f} s)"
         )
 
 
-def _expand(submissions: tuple[Path, ...]) -> list[Path]:
-    out: list[Path] = []
-    for path in submissions:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")))
-        elif path.exists():
-            out.append(path)
-        else:
-            raise click.BadParameter(f"{path} does not exist", param_hint="SUBMISSIONS")
-    if not out:
-        raise click.BadParameter("no submission files found", param_hint="SUBMISSIONS")
-    return out
+def _autograder_for(assignment: Assignment, zip_path: Path | None, dist: Path):
+    from . import api
 
-
-def _autograder_for(name: str, zip_path: Path | None, dist: Path):
-    from . import autograder
-    from .build import build as build_one
-
-    if zip_path is None:
-        zip_path = dist / name / "autograder.zip"
-        if not zip_path.is_file():
-            click.echo(f"{zip_path} is missing: building {name} first", err=True)
-            build_one(name, dist)
+    if zip_path is None and not assignment.distribution(dist).autograder_zip.is_file():
+        click.echo(
+            f"{assignment.distribution(dist).autograder_zip} is missing: building {assignment.name} first",
+            err=True,
+        )
     try:
-        return autograder.load(zip_path)
+        return api.load_autograder(assignment, dist, zip_path)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -92,7 +80,7 @@ grading_options = [
         "--jobs",
         "-j",
         type=click.IntRange(min=1),
-        default=os.cpu_count() or 1,
+        default=default_jobs(),
         show_default=True,
         help="Submissions graded at once.",
     ),
@@ -106,21 +94,21 @@ grading_options = [
     click.option(
         "--timeout",
         type=click.FloatRange(min=1),
-        default=600,
+        default=Options.timeout,
         show_default=True,
         help="Wall-clock seconds per submission.",
     ),
     click.option(
         "--test-timeout",
         type=click.FloatRange(min=1),
-        default=60,
+        default=Limits.test_timeout,
         show_default=True,
         help="Wall-clock seconds per test case (and per notebook cell).",
     ),
     click.option(
         "--memory-mb",
         type=click.IntRange(min=64),
-        default=4096,
+        default=Limits.memory_mb,
         show_default=True,
         help="Extra memory a submission may allocate.",
     ),
@@ -148,18 +136,15 @@ def _with_grading_options(func):
 
 
 def _options(jobs, device, timeout, test_timeout, memory_mb, regrade=False):
-    from .grader import Options, resolve_device
-    from .sandbox import Limits
+    from . import api
 
     try:
-        device = resolve_device(device)
+        return api.options(jobs, device, timeout, test_timeout, memory_mb, regrade)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    limits = Limits(test_timeout=min(test_timeout, timeout), memory_mb=memory_mb)
-    return Options(jobs=jobs, device=device, timeout=timeout, limits=limits, regrade=regrade)
 
 
-@main.command()
+@main.command("grade")
 @click.argument("assignment")
 @click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -177,7 +162,7 @@ def _options(jobs, device, timeout, test_timeout, memory_mb, regrade=False):
     help="Grade on a Dask cluster (one task per submission); 'local' starts one on this machine.",
 )
 @_with_grading_options
-def grade(
+def grade_command(
     assignment,
     submissions,
     out_dir,
@@ -192,48 +177,45 @@ def grade(
     dist,
 ) -> None:
     """Grade SUBMISSIONS (.ipynb, .py, export .zip, or folders of them) of ASSIGNMENT into --out."""
-    from . import report
-    from .grader import grade_batch
+    from . import api, report
     from .progress import Progress
 
-    name = _assignments((assignment,))[0]
-    files = _expand(submissions)
-    ag = _autograder_for(name, autograder_zip, dist)
+    chosen = _assignments((assignment,))[0]
+    try:
+        files = api.expand(submissions)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
+    ag = _autograder_for(chosen, autograder_zip, dist)
     options = _options(jobs, device, timeout, test_timeout, memory_mb, regrade)
     start = time.monotonic()
-    with Progress(len(files), f"grading {name}") as progress:
-        records = grade_batch(
-            ag, files, out_dir, options, on_result=progress.update, assignment=name, scheduler=scheduler
+    with Progress(len(files), f"grading {chosen.name}") as progress:
+        book = api.grade(
+            chosen, files, out_dir, options, ag=ag, scheduler=scheduler, on_result=progress.update
         )
-    summary = report.write_gradebook(out_dir, records, ag)
-    click.echo(report.summary_table(summary))
-    resumed = sum(1 for r in records if r.get("resumed"))
+    click.echo(report.summary_table(book.summary))
     click.echo(
-        f"graded {len(records) - resumed}, kept {resumed} earlier result(s) in "
+        f"graded {len(book.records) - book.resumed}, kept {book.resumed} earlier result(s) in "
         f"{time.monotonic() - start:.1f} s on {options.device} "
         + (f"on Dask ({scheduler})" if scheduler else f"with {options.jobs} job(s)")
     )
-    click.echo(f"gradebook: {out_dir / 'grades.csv'}")
+    click.echo(f"gradebook: {book.grades_csv}")
 
 
-@main.command()
+@main.command("check")
 @click.argument("assignment")
 @click.argument("submission", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--hidden/--public-only", default=True, show_default=True, help="Show hidden tests too.")
 @_with_grading_options
-def check(
+def check_command(
     assignment, submission, hidden, jobs, device, timeout, test_timeout, memory_mb, autograder_zip, dist
 ) -> None:
     """Grade one SUBMISSION and print every test's result, with the counter-example of each failure."""
-    import tempfile
+    from . import api
+    from .protocol import reason
 
-    from .grader import grade_batch
-
-    name = _assignments((assignment,))[0]
-    ag = _autograder_for(name, autograder_zip, dist)
-    options = _options(1, device, timeout, test_timeout, memory_mb, regrade=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        (record,) = grade_batch(ag, [submission], Path(tmp), options, assignment=name)
+    chosen = _assignments((assignment,))[0]
+    ag = _autograder_for(chosen, autograder_zip, dist)
+    record = api.check(chosen, submission, _options(1, device, timeout, test_timeout, memory_mb), ag=ag)
     click.echo(
         f"{submission.name}: {record['status']}" + (f" — {record['detail']}" if record["detail"] else "")
     )
@@ -245,7 +227,7 @@ def check(
         test = case.get("test", case["case"])
         click.echo(f"  {mark} {case['question']:<4} {kind:<6} {test} ({case['points']:g} pt)")
         if not case["passed"]:
-            body = case["message"].replace("❌ Test case failed\n", "")
+            body = reason(case["message"])
             click.echo("\n".join("         " + line for line in body.splitlines()))
     click.echo(f"score: {record['score']:g} / {record['max_score']:g}")
     for q, score in record["questions"].items():
@@ -261,10 +243,10 @@ def check(
     help="A folder laid out as Gradescope does: source/ (the unzipped autograder), submission/, results/.",
 )
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True)
-@click.option("--test-timeout", type=click.FloatRange(min=1), default=60, show_default=True)
-@click.option("--memory-mb", type=click.IntRange(min=64), default=4096, show_default=True)
-def run_autograder(root: Path, device, timeout, test_timeout, memory_mb) -> None:
+@click.option("--timeout", type=click.FloatRange(min=1), default=Options.timeout, show_default=True)
+@click.option("--test-timeout", type=click.FloatRange(min=1), default=Limits.test_timeout, show_default=True)
+@click.option("--memory-mb", type=click.IntRange(min=64), default=Limits.memory_mb, show_default=True)
+def run_autograder_command(root: Path, device, timeout, test_timeout, memory_mb) -> None:
     """Grade ROOT/submission with ROOT/source, write ROOT/results/results.json: what the zip's
     run_autograder does on Gradescope, confined exactly as `dl541 grade`."""
     from .gradescope import run_autograder as run
@@ -281,9 +263,9 @@ def run_autograder(root: Path, device, timeout, test_timeout, memory_mb) -> None
     click.echo(f"results: {root / 'results' / 'results.json'}")
 
 
-@main.command()
+@main.command("verify")
 @click.argument("assignments", nargs=-1)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=default_jobs(), show_default=True)
 @click.option("--dist", type=click.Path(path_type=Path), default=paths.DEFAULT_DIST, show_default=True)
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option(
@@ -293,7 +275,7 @@ def run_autograder(root: Path, device, timeout, test_timeout, memory_mb) -> None
     show_default=True,
     help="Automatic mutants per assignment: a number (a fixed sample), 'all', or 0 for none.",
 )
-def verify(assignments, jobs, dist, device, mutant_count) -> None:
+def verify_command(assignments, jobs, dist, device, mutant_count) -> None:
     """Prove each assignment's tests: reference full, skeleton zero, mistakes and mutants caught,
     an independent solution accepted, stable grades, CPU/CUDA parity, nothing leaked."""
     from .verify import verify_assignment
@@ -305,18 +287,18 @@ def verify(assignments, jobs, dist, device, mutant_count) -> None:
     else:
         raise click.BadParameter(f"use a number or 'all', not {mutant_count!r}", param_hint="--mutants")
     failed = []
-    for name in _assignments(assignments):
-        ok, table = verify_assignment(name, dist, jobs=jobs, device=device, mutant_limit=limit)
+    for chosen in _assignments(assignments):
+        ok, table = verify_assignment(chosen, dist, jobs=jobs, device=device, mutant_limit=limit)
         click.echo(table)
         if not ok:
-            failed.append(name)
+            failed.append(chosen.name)
     if failed:
         click.echo(click.style(f"verify FAILED for {', '.join(failed)}", fg="red"))
         sys.exit(1)
     click.echo(click.style("verify passed", fg="green"))
 
 
-@main.command()
+@main.command("bench")
 @click.argument("assignment", required=False)
 @click.option(
     "-n",
@@ -340,21 +322,21 @@ def verify(assignments, jobs, dist, device, mutant_count) -> None:
     help="Instead: time `dl541 run-autograder` (the Gradescope path) on the reference notebook of "
     "ASSIGNMENT, or of every assignment when none is named.",
 )
-def bench(
+def bench_command(
     assignment: str | None, count: int, jobs: int, otter_limit: int | None, no_otter: bool, gradescope: bool
 ) -> None:
     """Time `dl541 grade` on ASSIGNMENT (default depth) against a loop of `otter run` and against the
     one-process floor; with --gradescope, time the Gradescope path."""
-    from .bench import run, time_gradescope
+    from .bench import bench_grading, time_gradescope
 
     if gradescope:
         click.echo(time_gradescope(_assignments((assignment,) if assignment else ())))
         return
-    name = _assignments((assignment or "depth",))[0]
-    click.echo(run(name, count, jobs, otter_limit, no_otter).table())
+    chosen = _assignments((assignment or "depth",))[0]
+    click.echo(bench_grading(chosen, count, jobs, otter_limit, no_otter).table())
 
 
-@main.command()
+@main.command("demo")
 @click.option(
     "--out",
     "out_dir",
@@ -363,22 +345,24 @@ def bench(
     show_default=True,
     help="Where the samples and gradebooks go.",
 )
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
-def demo(out_dir: Path, jobs: int) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=default_jobs(), show_default=True)
+def demo_command(out_dir: Path, jobs: int) -> None:
     """Build every assignment, grade its bundled sample submissions and print the gradebooks."""
     from . import report
-    from .autograder import load
-    from .build import build as build_one
-    from .grader import Options, grade_batch
+    from .build import build_assignment
+    from .bundle import open_zip
+    from .grader import grade_batch
     from .samples import write_samples
+    from .settings import Options
 
-    for name in _assignments(()):
-        built = build_one(name, paths.DEFAULT_DIST)
+    for chosen in _assignments(()):
+        name = chosen.name
+        built = build_assignment(chosen, paths.DEFAULT_DIST)
         samples = write_samples(
-            name, built.solution_notebook, built.student_dir / f"{name}.ipynb", out_dir / name / "submissions"
+            chosen, built.solution_notebook, built.student_notebook, chosen.folder_in(out_dir) / "submissions"
         )
-        ag = load(built.autograder_zip)
-        graded = out_dir / name / "grades"
+        ag = open_zip(built.autograder_zip)
+        graded = chosen.folder_in(out_dir) / "grades"
         records = grade_batch(
             ag, [s.path for s in samples], graded, Options(jobs=jobs, regrade=True), assignment=name
         )

@@ -13,8 +13,10 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from . import autograder, report
-from .grader import Options, grade_batch, record_without_run
+from . import bundle, report
+from .grader import grade_batch, record_without_run
+from .settings import Options
+from .status import Status
 from .submission import SUFFIXES
 
 #: Where the grading record, results.json and output of the submission go, under ROOT/results.
@@ -48,7 +50,7 @@ def run_autograder(root: Path, options: Options | None = None) -> dict:
     writes them.
     """
     root = Path(root).resolve()
-    ag = autograder.load_dir(root / "source")
+    ag = bundle.open_folder(root / "source")
     if options is None:
         options = Options(jobs=1, device="cpu", regrade=True)
     out = root / "results" / RECORD_DIR
@@ -56,7 +58,8 @@ def run_autograder(root: Path, options: Options | None = None) -> dict:
         path = find_submission(root / "submission")
     except ValueError as exc:
         folder = root / "submission"
-        record = record_without_run(ag, "submission", folder, "", options, "invalid", str(exc), out)
+        record = record_without_run(ag, "submission", folder, "", options, Status.INVALID, str(exc))
+        report.write_submission(out, ag, record, "")
     else:
         (record,) = grade_batch(ag, [path], out, options, assignment=ag.assignment)
     results = report.gradescope_results(ag, record)
@@ -64,7 +67,7 @@ def run_autograder(root: Path, options: Options | None = None) -> dict:
     return results
 
 
-def read_record(root: Path) -> dict:
+def graded_record(root: Path) -> dict:
     """The grading record `run_autograder` left under ROOT/results (FileNotFoundError if none)."""
     records = sorted((Path(root) / "results" / RECORD_DIR).glob(f"*/{report.RECORD}"))
     if len(records) != 1:

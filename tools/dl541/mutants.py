@@ -4,9 +4,10 @@ Only code inside the solution regions is mutated (what a student writes). Each m
 whole reference module with one node changed, graded as a `.py` submission: it is killed when
 it loses a mark (or fails to run), and survives when it gets full marks. A survivor is either
 killed by a new property or listed, with the reason it is equivalent, in
-`autograder/NAME/equivalent_mutants.py` as `EQUIVALENT = {mutant_id: why}`; one that differs
-only in the device it computes on goes in `CPU_ONLY = {mutant_id: why}` there, and a CUDA run
-of `dl541 verify` then checks that the tests do kill it.
+`autograder/NAME/equivalent_mutants.py` (`Assignment.equivalent_mutants`) as
+`EQUIVALENT = {mutant_id: why}`; one that differs only in the device it computes on goes in
+`CPU_ONLY = {mutant_id: why}` there, and a CUDA run of `dl541 verify` then checks that the tests
+do kill it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths, skeleton
+from . import paths
+from .assignment import Assignment
+from .source_spans import definitions, solution_markers, statement_spans
 
 
 @dataclass(frozen=True)
@@ -47,33 +50,21 @@ def only_messages_differ(original: str, mutated: str) -> bool:
     return _without_messages(ast.parse(original)) == _without_messages(ast.parse(mutated))
 
 
-def solution_lines(source: str) -> set[int]:
-    """Line numbers strictly inside the solution regions of `source`."""
-    lines, inside = set(), False
-    for number, line in enumerate(source.splitlines(), start=1):
-        if line.strip() == skeleton.BEGIN:
-            inside = True
-        elif line.strip() == skeleton.END:
-            inside = False
-        elif inside or line.rstrip().endswith("# SOLUTION"):
-            lines.add(number)
-    return lines
-
-
-def generate(name: str) -> list[Mutant]:
-    """Every mutant of reference/NAME.py's solution regions, in a stable order."""
+def generate(assignment: Assignment) -> list[Mutant]:
+    """Every mutant of the solution regions of the assignment's reference, in a stable order."""
     import libcst as cst
     from mutmut.mutation.file_mutation import MutationVisitor, deep_replace
     from mutmut.mutation.mutators import mutation_operators
     from mutmut.mutation.pragma_handling import IgnoredCode
 
-    code = (paths.REFERENCE_DIR / f"{name}.py").read_text()
+    code = assignment.reference.read_text()
+    solution_lines = solution_markers(code, assignment.shown(assignment.reference)).solution_lines()
     wrapper = cst.MetadataWrapper(cst.parse_module(code))
-    visitor = MutationVisitor(mutation_operators, IgnoredCode(set(), set(), set()), solution_lines(code))
+    visitor = MutationVisitor(mutation_operators, IgnoredCode(set(), set(), set()), solution_lines)
     module = wrapper.visit(visitor)
     original = code.splitlines()
     original_shape = _without_messages(ast.parse(code))
-    spans = _top_level_spans(code)
+    spans = [(span.start, span.end, node.name) for span, node in definitions(statement_spans(code))]
     mutants: dict[str, Mutant] = {}
     for mutation in visitor.mutations:
         mutated = deep_replace(module, mutation.original_node, mutation.mutated_node).code
@@ -91,16 +82,6 @@ def generate(name: str) -> list[Mutant]:
             mutant_id, Mutant(mutant_id, function, line, before.strip(), after.strip(), mutated, message_only)
         )
     return sorted(mutants.values(), key=lambda m: (m.line, m.id))
-
-
-def _top_level_spans(code: str) -> list[tuple[int, int, str]]:
-    """(first line, last line, name) of each top-level function and class."""
-    spans = []
-    for node in ast.parse(code).body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            spans.append((start, node.end_lineno, node.name))
-    return spans
 
 
 def _owner(spans: list[tuple[int, int, str]], line: int) -> str:
@@ -126,30 +107,30 @@ def sample(mutants: list[Mutant], limit: int | None) -> list[Mutant]:
     return sorted(ranked[:limit], key=lambda m: (m.line, m.id))
 
 
-def _listed(name: str, table: str) -> dict[str, str]:
-    path = paths.AUTOGRADER_DIR / name / "equivalent_mutants.py"
+def _listed(assignment: Assignment, table: str) -> dict[str, str]:
+    path = assignment.equivalent_mutants
     if not path.is_file():
         return {}
-    return dict(getattr(paths.load_module(path, f"dl541_equivalent_{name}"), table, {}))
+    return dict(getattr(paths.load_module(path, f"dl541_equivalent_{assignment.name}"), table, {}))
 
 
-def equivalent(name: str) -> dict[str, str]:
-    """Mutants of NAME shown to be equivalent on every device (`EQUIVALENT`): id -> why."""
-    return _listed(name, "EQUIVALENT")
+def equivalent(assignment: Assignment) -> dict[str, str]:
+    """Mutants shown to be equivalent on every device (`EQUIVALENT`): id -> why."""
+    return _listed(assignment, "EQUIVALENT")
 
 
-def cpu_only(name: str) -> dict[str, str]:
-    """Mutants of NAME identical on the CPU that the CUDA run must kill (`CPU_ONLY`): id -> why."""
-    return _listed(name, "CPU_ONLY")
+def cpu_only(assignment: Assignment) -> dict[str, str]:
+    """Mutants identical on the CPU that the CUDA run must kill (`CPU_ONLY`): id -> why."""
+    return _listed(assignment, "CPU_ONLY")
 
 
-def question_of(name: str) -> dict[str, str]:
+def question_of(assignment: Assignment) -> dict[str, str]:
     """Map each name a test receives to the first question whose tests receive it."""
-    from .testfiles import load
+    from .testfiles import parse_test_file
 
     owner: dict[str, str] = {}
-    for path in paths.test_files(name):
-        tf = load(path)
+    for path in assignment.question_files:
+        tf = parse_test_file(path)
         for tc in tf.test_cases:
             for param in tc.body._get_func_params():
                 if param != "env":
@@ -157,7 +138,7 @@ def question_of(name: str) -> dict[str, str]:
     return owner
 
 
-def write(mutants: list[Mutant], out: Path) -> dict[str, Mutant]:
+def write_mutants(mutants: list[Mutant], out: Path) -> dict[str, Mutant]:
     """Write each mutant as out/mutant-N.py; map submission id to mutant."""
     out.mkdir(parents=True, exist_ok=True)
     written = {}

@@ -20,7 +20,7 @@ import nbformat
 from otter.plugins import AbstractOtterPlugin
 from otter.test_files import GradingResults
 
-from . import autograder, gradescope, report
+from . import bundle, gradescope, report
 
 
 class Dl541Results(GradingResults):
@@ -50,8 +50,8 @@ class ConfinedGrading(AbstractOtterPlugin):
         if done.returncode != 0:
             why = done.stderr[-3000:]
             raise RuntimeError(f"dl541 run-autograder failed (exit {done.returncode}):\n{why}")
-        ag = autograder.load_dir(root / "source")
-        record = gradescope.read_record(root)
+        ag = bundle.open_folder(root / "source")
+        record = gradescope.graded_record(root)
         self._graded = report.grading_results(ag, record)
         self._gradescope = report.gradescope_results(ag, record)
 

@@ -1,4 +1,7 @@
-"""Where things live in the repository, and which assignments exist."""
+"""Where the repository, its shared files and the default build output are; small path helpers.
+
+An assignment's own files are found through `assignment.Assignment`.
+"""
 
 from __future__ import annotations
 
@@ -7,54 +10,9 @@ from pathlib import Path
 from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[2]
-REFERENCE_DIR = REPO / "reference"
-AUTOGRADER_DIR = REPO / "autograder"
-ASSIGNMENTS_DIR = REPO / "assignments"
-TESTING_MODULE = AUTOGRADER_DIR / "dl541_testing.py"
+#: The support package every test file imports (`dl541_testing`), shared by all assignments.
+TESTING_MODULE = REPO / "autograder" / "dl541_testing.py"
 DEFAULT_DIST = REPO / "dist"
-
-#: The lecture's order; an assignment appears once its reference exists.
-ORDER = (
-    "depth",
-    "gradients",
-    "l2_units",
-    "normalizers",
-    "augmentation",
-    "autoencoder_pca",
-    "transfer",
-    "mtl",
-    "fairness",
-)
-
-
-def available_assignments() -> list[str]:
-    """The assignments that have a reference, hidden tests and a notebook source, in lecture order."""
-    return [name for name in ORDER if is_complete(name)]
-
-
-def is_complete(name: str) -> bool:
-    """True when `name` has its three sources: reference, tests and notebook source."""
-    return (
-        (REFERENCE_DIR / f"{name}.py").is_file()
-        and (AUTOGRADER_DIR / name).is_dir()
-        and (ASSIGNMENTS_DIR / name / "notebook.py").is_file()
-    )
-
-
-def resolve_assignments(names: tuple[str, ...] | list[str]) -> list[str]:
-    """The named assignments (all available ones when empty); ValueError for an unknown name."""
-    available = available_assignments()
-    if not names:
-        return available
-    unknown = [n for n in names if n not in available]
-    if unknown:
-        raise ValueError(f"unknown assignment(s) {', '.join(unknown)}; available: {', '.join(available)}")
-    return list(names)
-
-
-def test_files(name: str) -> list[Path]:
-    """The Otter test files of an assignment, in question order (q1, q2, ...)."""
-    return sorted((AUTOGRADER_DIR / name).glob("q*.py"), key=lambda p: question_key(p.stem))
 
 
 def question_key(stem: str) -> tuple[int, str]:

@@ -6,6 +6,8 @@ import sys
 
 from tqdm import tqdm
 
+from .status import Status
+
 
 class Progress:
     """Context manager around tqdm that counts submissions that did not grade cleanly."""
@@ -17,7 +19,7 @@ class Progress:
         self.failed = 0
 
     def update(self, record: dict) -> None:
-        if record.get("status") != "ok":
+        if record.get("status") != Status.OK:
             self.failed += 1
         self.bar.set_postfix_str(f"not ok: {self.failed}", refresh=False)
         self.bar.update(1)

@@ -15,7 +15,7 @@ from otter.run import AutograderConfig
 from otter.test_files import GradingResults
 from otter.test_files.abstract_test import TestCaseResult
 
-from .autograder import Autograder
+from .bundle import Autograder
 
 RECORD = "grade.json"
 RESULTS = "results.json"

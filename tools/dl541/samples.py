@@ -7,7 +7,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from .assignment import Assignment
+from .source_spans import definitions, statement_spans
 
 #: What each sample should get: "full", "zero" or "less" (some marks, not all).
 EXPECTED = {
@@ -28,11 +29,12 @@ class Sample:
     expect: str
 
 
-def write_samples(name: str, solution_nb: Path, student_nb: Path, out: Path) -> list[Sample]:
-    """Write the sample submissions of `name` into `out` and return them with their expectations."""
+def write_samples(assignment: Assignment, solution_nb: Path, student_nb: Path, out: Path) -> list[Sample]:
+    """Write the sample submissions of `assignment` into `out` (as NAME-KIND files) and return them
+    with their expectations."""
     out.mkdir(parents=True, exist_ok=True)
     solution = json.loads(solution_nb.read_text())
-    reference_py = (paths.REFERENCE_DIR / f"{name}.py").read_text()
+    reference_py = assignment.reference.read_text()
 
     files: dict[str, str | bytes] = {
         "reference.ipynb": solution_nb.read_text(),
@@ -59,26 +61,21 @@ def write_samples(name: str, solution_nb: Path, student_nb: Path, out: Path) -> 
 
     written = []
     for filename, content in files.items():
-        target = out / f"{name}-{filename}"
+        target = out / f"{assignment.name}-{filename}"
         if isinstance(content, bytes):
             target.write_bytes(content)
         else:
             target.write_text(content)
         written.append(Sample(target, EXPECTED[filename]))
-    export = out / f"{name}-reference-export.zip"
+    export = out / f"{assignment.name}-reference-export.zip"
     with zipfile.ZipFile(export, "w") as zf:
-        zf.writestr(f"{name}.ipynb", solution_nb.read_text())
+        zf.writestr(assignment.notebook_name, solution_nb.read_text())
     written.append(Sample(export, EXPECTED["reference-export.zip"]))
     return sorted(written, key=lambda s: s.path.name)
 
 
 def _drop_last_function(source: str) -> str:
-    import ast
-
-    tree = ast.parse(source)
-    funcs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
-    last = funcs[-1]
+    last, _ = definitions(statement_spans(source))[-1]
     lines = source.splitlines()
-    start = min([last.lineno] + [d.lineno for d in last.decorator_list])
-    kept = lines[: start - 1] + lines[last.end_lineno :]
+    kept = lines[: last.start - 1] + lines[last.end :]
     return "\n".join(kept) + "\n"

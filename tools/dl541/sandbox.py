@@ -9,33 +9,18 @@ authentication, or an integrity check that fails, voids the submission's grade.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import hmac
 import io
-import json
-import numbers
 import os
 import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from . import confine
+from . import confine, habits
 from .guard import Guard, Tampered
+from .protocol import PASSED, Kind, Sender, failed
+from .settings import Limits
 from .submission import Chunk
-
-#: Largest message the parent accepts from a child.
-MAX_MESSAGE = 256 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-submission limits: seconds per test case or cell, extra memory, bytes of output."""
-
-    test_timeout: float = 60.0
-    memory_mb: int = 4096
-    output_bytes: int = 1_000_000
 
 
 @dataclass
@@ -52,25 +37,6 @@ class Confinement:
 
     seccomp: bool = False
     landlock: bool = False
-
-
-def sign(key: bytes, seq: int, payload: bytes) -> str:
-    """The authentication tag of message number `seq`."""
-    return hmac.new(key, seq.to_bytes(8, "big") + payload, hashlib.sha256).hexdigest()
-
-
-class _Channel:
-    def __init__(self, conn: Connection, key: bytes) -> None:
-        self._conn, self._key, self._seq = conn, key, 0
-
-    def send(self, message: dict) -> None:
-        payload = json.dumps(message).encode()
-        if len(payload) > MAX_MESSAGE - 200:
-            message = dict(message, message=str(message.get("message", ""))[: MAX_MESSAGE // 8] + "\n[cut]")
-            payload = json.dumps(message).encode()
-        frame = {"seq": self._seq, "mac": sign(self._key, self._seq, payload), "body": payload.decode()}
-        self._conn.send_bytes(json.dumps(frame).encode())
-        self._seq += 1
 
 
 class CappedWriter(io.TextIOBase):
@@ -127,7 +93,7 @@ def preload(test_sources: list[str] | None = None) -> None:
 
     import dl541_testing
 
-    _allow_habits()  # before the guard's snapshot: the wrappers are what it records
+    habits.allow()  # before the guard's snapshot: the wrappers are what it records
     if "hypothesis" not in _WARMED:
         _one_blas_thread()
         _warm_up_hypothesis(dl541_testing)
@@ -136,99 +102,6 @@ def preload(test_sources: list[str] | None = None) -> None:
     if wants_optimizers and "optimizers" not in _WARMED:
         _warm_up_optimizers()  # 1-2 s of imports (torch._dynamo), paid here once, not per child
         _WARMED.add("optimizers")
-
-
-#: True in a confined grading child (set by `_confine`), where the wrappers below keep honest
-#: training code from starting threads or processes; everywhere else they change nothing.
-_CONFINED = False
-
-
-def _allow_habits() -> None:
-    """Make a training loop's habits safe in a confined child, and the refusals say what to change.
-
-    In the child, seccomp refuses new threads and processes. So there, and only there:
-    `torch.set_num_threads(n)` and `torch.set_num_interop_threads(n)` change nothing (OpenMP would
-    end the interpreter when it cannot start the threads, and one thread keeps the arithmetic the
-    same whatever --jobs is); a DataLoader with `num_workers > 0` loads its batches in this process,
-    as with `num_workers=0`; and threads and multiprocessing are refused at once, with a message
-    that says what to change (not "can't start new thread", "daemonic processes are not allowed to
-    have children" or "Permission denied"). Processes that the audit hook sees are refused there.
-    """
-    if "habits" in _WARMED:
-        return
-    _WARMED.add("habits")
-    import multiprocessing.process
-    import threading
-
-    import torch
-    from torch.utils.data import DataLoader
-
-    torch.set_num_threads = _thread_setting(torch.set_num_threads)
-    torch.set_num_interop_threads = _thread_setting(torch.set_num_interop_threads)
-    DataLoader._get_iterator = _loading_in_process(DataLoader._get_iterator)
-    thread = threading.Thread  # Python 3.11 raises no audit event when a thread starts
-    thread.start = _refused_in_child(thread.start, "starting a thread (threading.Thread)", RuntimeError)
-    process = multiprocessing.process.BaseProcess
-    process.start = _refused_in_child(process.start, "starting a process (multiprocessing.Process)")
-    try:
-        import multiprocessing.synchronize
-    except ImportError:  # no named semaphores on this system: multiprocessing cannot make locks anyway
-        return
-    semlock = multiprocessing.synchronize.SemLock
-    semlock.__init__ = _refused_in_child(  # every multiprocessing pool, queue and lock makes one
-        semlock.__init__, "a multiprocessing pool, queue or lock (multiprocessing.Pool, ProcessPoolExecutor)"
-    )
-
-
-def _thread_setting(original: Any) -> Any:
-    name = original.__name__
-
-    @functools.wraps(original)
-    def setting(*args: Any, **kwargs: Any) -> Any:
-        if not _CONFINED:
-            return original(*args, **kwargs)
-        # Grading keeps one thread; only the argument is checked, as torch checks it.
-        if len(args) != 1 or kwargs:
-            raise TypeError(f"{name}() takes exactly one argument ({len(args) + len(kwargs)} given)")
-        n = args[0]
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            raise RuntimeError(f"{name} expects an int, but got {type(n).__name__}")
-        if n <= 0:
-            raise RuntimeError(f"{name} expects a positive integer")
-        return None
-
-    return setting
-
-
-def _loading_in_process(original: Any) -> Any:
-    @functools.wraps(original)
-    def _get_iterator(self: Any) -> Any:
-        if not _CONFINED or not self.num_workers > 0:
-            return original(self)
-        # No worker processes: the same batches, in the same order, as with num_workers=0.
-        # (persistent_workers then reuses this iterator, as torch reuses its workers' iterator.)
-        from torch.utils.data.dataloader import _SingleProcessDataLoaderIter
-
-        workers, timeout = self.num_workers, self.timeout
-        self.num_workers, self.timeout = 0, 0
-        try:
-            return _SingleProcessDataLoaderIter(self)
-        finally:
-            self.num_workers, self.timeout = workers, timeout
-
-    return _get_iterator
-
-
-def _refused_in_child(original: Any, what: str, error: type[Exception] = PermissionError) -> Any:
-    # The exception the failure itself would raise (an OSError for a process, a RuntimeError for a
-    # thread), so that a library which falls back when it cannot start one still does.
-    @functools.wraps(original)
-    def refused(*args: Any, **kwargs: Any) -> Any:
-        if _CONFINED:
-            raise error(confine.one_process_rule(what))
-        return original(*args, **kwargs)
-
-    return refused
 
 
 def _one_blas_thread() -> None:
@@ -276,7 +149,6 @@ def _warm_up_hypothesis(testing: Any) -> None:
 
 
 def _confine(scratch: str, autograder_root: str, device: str, limits: Limits) -> Confinement:
-    global _CONFINED
     import faulthandler
     import signal
 
@@ -289,7 +161,7 @@ def _confine(scratch: str, autograder_root: str, device: str, limits: Limits) ->
         signal.signal(sig, signal.SIG_DFL)
 
     torch.set_num_threads(1)  # identical arithmetic whatever --jobs is; no thread pool
-    _CONFINED = True  # from now on the wrappers of `_allow_habits` act (no-op, in-process, refused)
+    habits.confined()  # from now on the habits' wrappers act (no-op, in-process, refused)
     if device == "cuda":
         torch.manual_seed(0)
     else:  # the CPU generator alone: torch.manual_seed also visits every other backend (ms per child)
@@ -326,7 +198,7 @@ def child_main(
 
     process = multiprocessing.current_process()
     process._args, process._kwargs = (), {}  # the pipe key must not be reachable from student code
-    channel = _Channel(conn, key)
+    channel = Sender(conn, key)
     del key
     try:
         # Inherited descriptors include the other submissions' pipes: never leave them reachable.
@@ -343,48 +215,40 @@ def child_main(
         confinement = _confine(scratch, autograder_root, device, limits)
         guard.verify()  # the snapshot was taken in the parent: set-up must not have changed anything
         guard.install_audit_hook()
-        channel.send({"kind": "ready", "seccomp": confinement.seccomp, "landlock": confinement.landlock})
+        channel.send(Kind.READY, seccomp=confinement.seccomp, landlock=confinement.landlock)
         env: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
         for index, chunk in enumerate(chunks):
             if index in plan.skip_cells:
                 continue
-            channel.send({"kind": "begin", "cell": index})
+            channel.send(Kind.BEGIN, cell=index)
             error = _run_chunk(guard, chunk, env)
             guard.verify(fast=True)
-            channel.send({"kind": "cell", "cell": index, "error": error})
+            channel.send(Kind.CELL, cell=index, error=error)
         guard.verify()  # the full record once the submission is loaded, then after each question
         guard.guard_namespace(env)
         for tf in test_files:
             for tc in tf.test_cases:
                 if (tf.name, tc.name) in plan.skip_cases:
                     continue
-                channel.send({"kind": "begin", "question": tf.name, "case": tc.name})
+                channel.send(Kind.BEGIN, question=tf.name, case=tc.name)
                 passed, message = _run_case(tf, tc, env)
                 guard.verify(fast=tc is not tf.test_cases[-1])
-                channel.send(
-                    {
-                        "kind": "case",
-                        "question": tf.name,
-                        "case": tc.name,
-                        "passed": passed,
-                        "message": message,
-                    }
-                )
-        channel.send({"kind": "done"})
+                channel.send(Kind.CASE, question=tf.name, case=tc.name, passed=passed, message=message)
+        channel.send(Kind.DONE)
     except Tampered as exc:
         guard.restore()
-        _try_send(channel, {"kind": "tampered", "what": str(exc)})
+        _try_send(channel, Kind.TAMPERED, str(exc))
     except BaseException as exc:  # noqa: BLE001 - report the grader's own failure, then leave
         guard.restore()
         problem = guard.problem or f"{type(exc).__name__}: {exc}"
-        _try_send(channel, {"kind": "tampered" if guard.problem else "fatal", "what": problem[:2000]})
+        _try_send(channel, Kind.TAMPERED if guard.problem else Kind.FATAL, problem[:2000])
     finally:
         os._exit(0)
 
 
-def _try_send(channel: _Channel, message: dict) -> None:
+def _try_send(channel: Sender, kind: Kind, what: str) -> None:
     try:
-        channel.send(message)
+        channel.send(kind, what=what)
     except BaseException:  # noqa: BLE001
         pass
 
@@ -414,14 +278,14 @@ def _run_case(tf: Any, tc: Any, env: dict) -> tuple[bool, str]:
     try:
         tc.body.call_func(env)
     except MemoryError:
-        return False, "❌ Test case failed\nMemoryError: the submission ran out of memory"
+        return False, failed("MemoryError: the submission ran out of memory")
     except Exception as exc:  # noqa: BLE001 - Otter counts any exception as a failure
         try:
-            return False, "❌ Test case failed\n" + tf._generate_error_message(exc)
+            return False, failed(tf._generate_error_message(exc))
         except Exception:  # noqa: BLE001 - fall back when the traceback is unusual
-            return False, f"❌ Test case failed\n{type(exc).__name__}: {exc}"
+            return False, failed(f"{type(exc).__name__}: {exc}")
     except Tampered:
         raise
     except BaseException as exc:  # noqa: BLE001 - SystemExit and friends from student code
-        return False, f"❌ Test case failed\n{type(exc).__name__} raised by the submission"
-    return True, "✅ Test case passed"
+        return False, failed(f"{type(exc).__name__} raised by the submission")
+    return True, PASSED

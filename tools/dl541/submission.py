@@ -9,7 +9,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .notebook import DEMO_MARKER, DEMO_TAG
+from .notebook_builder import DEMO_MARKER, DEMO_TAG
+from .source_spans import statement_spans
 
 SUFFIXES = (".ipynb", ".py", ".zip")
 
@@ -24,7 +25,7 @@ class Chunk:
     source: str
 
 
-def load(path: Path, assignment: str | None = None) -> list[Chunk]:
+def read_chunks(path: Path, assignment: str | None = None) -> list[Chunk]:
     """The code chunks of a submission, in run order; InvalidSubmission says why it cannot be read."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -74,18 +75,11 @@ def script_chunks(source: str) -> list[Chunk]:
     A script that does not parse stays one chunk, whose syntax error is then reported.
     """
     try:
-        tree = ast.parse(source)
+        spans = statement_spans(source)
     except SyntaxError:
         return [Chunk("script", source)]
     lines = source.splitlines()
-    spans: list[list[int]] = []
-    for node in tree.body:
-        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        if spans and start <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], node.end_lineno)
-        else:
-            spans.append([start, node.end_lineno])
-    chunks = [Chunk(f"script line {a}", "\n".join(lines[a - 1 : b]) + "\n") for a, b in spans]
+    chunks = [Chunk(f"script line {span.start}", span.text(lines) + "\n") for span in spans]
     return chunks or [Chunk("script", source)]
 
 

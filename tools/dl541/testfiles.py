@@ -8,6 +8,8 @@ from pathlib import Path
 
 from otter.test_files.exception_test import ExceptionTestFile
 
+from .assignment import HELPERS_MODULE
+
 
 @dataclass(frozen=True)
 class CaseInfo:
@@ -16,25 +18,21 @@ class CaseInfo:
     hidden: bool
 
 
-#: `autograder/NAME/helpers.py`: test helpers that several question files of NAME share. A test
-#: file names the ones it uses with `from helpers import f, g`; the build writes them in there.
-HELPERS = "helpers"
-
-
 def assembled_source(path: Path) -> str:
     """The test file as Otter gets it: its `from helpers import ...` replaced by those definitions.
 
     The helpers they call come too, so the file stands alone (Otter runs each test file by itself).
+    The helpers module (`Assignment.helpers`) is found as Python would: beside the test file.
     """
     source = path.read_text()
     imports = [
         node
         for node in ast.parse(source).body
-        if isinstance(node, ast.ImportFrom) and node.module == HELPERS and node.level == 0
+        if isinstance(node, ast.ImportFrom) and node.module == HELPERS_MODULE and node.level == 0
     ]
     if not imports:
         return source
-    helpers_path = path.parent / f"{HELPERS}.py"
+    helpers_path = path.with_name(f"{HELPERS_MODULE}.py")
     helpers_source = helpers_path.read_text()
     defined = {
         node.name: node
@@ -46,8 +44,8 @@ def assembled_source(path: Path) -> str:
     renamed = [alias.name for node in imports for alias in node.names if alias.asname]
     if unknown or renamed:
         raise ValueError(
-            f"{path}: `from {HELPERS} import` names {unknown or renamed}, which {helpers_path} does not "
-            "define" + (" under that name (no `as` renaming)" if renamed else "")
+            f"{path}: `from {HELPERS_MODULE} import` names {unknown or renamed}, which {helpers_path} "
+            "does not define" + (" under that name (no `as` renaming)" if renamed else "")
         )
     chosen, todo = set(), list(wanted)
     while todo:  # the helpers the wanted ones call, and so on
@@ -65,21 +63,21 @@ def assembled_source(path: Path) -> str:
     return "".join(lines)
 
 
-def load(path: Path) -> ExceptionTestFile:
+def parse_test_file(path: Path) -> ExceptionTestFile:
     """Parse one test file with Otter's own parser (the exact object Otter grades with)."""
     return ExceptionTestFile.from_string(assembled_source(path), path=str(path))
 
 
 def cases(path: Path) -> list[CaseInfo]:
     """The test cases of a file with their resolved points."""
-    return [CaseInfo(tc.name, float(tc.points), bool(tc.hidden)) for tc in load(path).test_cases]
+    return [CaseInfo(tc.name, float(tc.points), bool(tc.hidden)) for tc in parse_test_file(path).test_cases]
 
 
-def question_points(paths: list[Path]) -> dict[str, float]:
+def question_points(question_files: list[Path]) -> dict[str, float]:
     """Map question name to its total points."""
     out = {}
-    for path in paths:
-        tf = load(path)
+    for path in question_files:
+        tf = parse_test_file(path)
         out[tf.name] = float(tf.possible)
     return out
 

@@ -7,11 +7,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import gradescope, mistakes, mutants, paths, report, skeleton, testfiles
-from .autograder import load
-from .build import build
-from .grader import Options, grade_batch, resolve_device
+from . import gradescope, known_wrong, mutants, report, skeleton, testfiles
+from .assignment import Assignment
+from .build import build_assignment
+from .bundle import open_zip
+from .grader import grade_batch, resolve_device
 from .samples import write_samples
+from .settings import Options
+from .source_spans import solution_markers
+from .status import Status
 
 
 @dataclass
@@ -23,28 +27,29 @@ class Row:
 
 
 def verify_assignment(
-    name: str, dist: Path, jobs: int = 2, device: str = "auto", mutant_limit: int | None = 12
+    assignment: Assignment, dist: Path, jobs: int = 2, device: str = "auto", mutant_limit: int | None = 12
 ) -> tuple[bool, str]:
-    """Run every check on `name` (mutants: a fixed sample of `mutant_limit`, None for all, 0 for none)."""
+    """Run every check on `assignment`; mutants: a fixed sample of `mutant_limit` (None: all, 0: none)."""
+    name = assignment.name
     rows: list[Row] = []
-    built = build(name, dist)
-    ag = load(built.autograder_zip)
+    built = build_assignment(assignment, dist)
+    ag = open_zip(built.autograder_zip)
     with tempfile.TemporaryDirectory(prefix=f"dl541-verify-{name}-") as tmp:
         tmp_path = Path(tmp)
         samples = write_samples(
-            name, built.solution_notebook, built.student_dir / f"{name}.ipynb", tmp_path / "samples"
+            assignment, built.solution_notebook, built.student_notebook, tmp_path / "samples"
         )
         subs = [s.path for s in samples]
-        alternative = paths.AUTOGRADER_DIR / name / "alternative.py"
+        alternative = assignment.alternative
         alt_copy = None
         if alternative.is_file():
-            alt_copy = tmp_path / "samples" / f"{name}-alternative.py"
+            alt_copy = tmp_path / "samples" / f"{assignment.name}-alternative.py"
             alt_copy.write_text(alternative.read_text())
             subs.append(alt_copy)
-        known = mistakes.write_all(name, tmp_path / "mistakes")
+        known = known_wrong.write_known_wrong(assignment, tmp_path / "mistakes")
         subs += [path for _, path in known.values()]
-        every = mutants.generate(name) if mutant_limit != 0 else []
-        chosen = mutants.write(mutants.sample(every, mutant_limit), tmp_path / "mutants")
+        every = mutants.generate(assignment) if mutant_limit != 0 else []
+        chosen = mutants.write_mutants(mutants.sample(every, mutant_limit), tmp_path / "mutants")
         mutant_paths = [tmp_path / "mutants" / sid for sid in chosen]
 
         first = _by_id(
@@ -65,12 +70,12 @@ def verify_assignment(
                 Row(
                     "independent correct solution gets full marks",
                     False,
-                    f"no autograder/{name}/alternative.py",
+                    f"no {assignment.shown(assignment.alternative)}",
                 )
             )
-        rows += _mistake_rows(name, known, first)
+        rows += _mistake_rows(assignment, known, first)
         if mutant_limit != 0:
-            rows += _mutant_rows(name, every, chosen, first, ag.max_score)
+            rows += _mutant_rows(assignment, every, chosen, first, ag.max_score)
 
         # Determinism: the samples and the alternative again, one job instead of `jobs`.
         again = [s.path for s in samples] + ([alt_copy] if alt_copy else [])
@@ -88,8 +93,8 @@ def verify_assignment(
 
         cuda = resolve_device(device) == "cuda"
         if cuda:
-            cpu_only = mutants.cpu_only(name)
-            on_cuda = mutants.write([m for m in every if m.id in cpu_only], tmp_path / "cpu-only")
+            cpu_only = mutants.cpu_only(assignment)
+            on_cuda = mutants.write_mutants([m for m in every if m.id in cpu_only], tmp_path / "cpu-only")
             third = _by_id(
                 grade_batch(
                     ag,
@@ -101,7 +106,7 @@ def verify_assignment(
             )
             for sid, mutant in on_cuda.items():
                 rec = third.pop(sid)
-                caught = rec["status"] != "ok" or rec["score"] < ag.max_score - 1e-9
+                caught = rec["status"] != Status.OK or rec["score"] < ag.max_score - 1e-9
                 rows.append(
                     Row(
                         f"CPU-only mutant {mutant.id} is caught on CUDA",
@@ -120,7 +125,7 @@ def verify_assignment(
             )
         else:
             rows.append(Row("same grades on CPU and CUDA", None, "skipped: CUDA is not available here"))
-    rows += _leak_rows(name, built.student_dir)
+    rows += _leak_rows(assignment, built.student_dir)
     ok = all(r.ok is not False for r in rows)
     return ok, _table(name, ag.max_score, rows)
 
@@ -131,7 +136,7 @@ def _gradescope_row(autograder_zip: Path, subs: list[Path], records: dict, work:
     for index, path in enumerate(subs):
         root = gradescope.layout(work / str(index), autograder_zip, path)
         gradescope.run_autograder(root, Options(jobs=1, regrade=True))
-        if _same_as(gradescope.read_record(root)) != _same_as(records[path.name]):
+        if _same_as(gradescope.graded_record(root)) != _same_as(records[path.name]):
             differ.append(path.name)
     return Row(
         "same grades through dl541 run-autograder (Gradescope)",
@@ -145,7 +150,7 @@ def _by_id(records: list[dict]) -> dict[str, dict]:
 
 
 def _full(record: dict, max_score: float) -> bool:
-    return abs(record["score"] - max_score) < 1e-9 and record["status"] == "ok"
+    return abs(record["score"] - max_score) < 1e-9 and record["status"] == Status.OK
 
 
 def _failures(record: dict) -> str:
@@ -171,9 +176,10 @@ def _sample_rows(samples, records: dict, max_score: float) -> list[Row]:
     return rows
 
 
-def _mistake_rows(name: str, known: dict, records: dict) -> list[Row]:
+def _mistake_rows(assignment: Assignment, known: dict, records: dict) -> list[Row]:
     if not known:
-        return [Row("known-wrong solutions are caught", False, f"no catalogue autograder/{name}/mistakes.py")]
+        catalogue = assignment.shown(assignment.mistakes_catalogue)
+        return [Row("known-wrong solutions are caught", False, f"no catalogue {catalogue}")]
     rows = []
     for sid, (mistake, _) in sorted(known.items()):
         rec = records[sid]
@@ -194,15 +200,18 @@ def _mistake_rows(name: str, known: dict, records: dict) -> list[Row]:
     return rows
 
 
-def _mutant_rows(name: str, every: list, chosen: dict, records: dict, max_score: float) -> list[Row]:
-    owner = mutants.question_of(name)
-    known_equivalent = mutants.equivalent(name)
-    known_equivalent.update({k: f"identical on the CPU ({why})" for k, why in mutants.cpu_only(name).items()})
+def _mutant_rows(
+    assignment: Assignment, every: list, chosen: dict, records: dict, max_score: float
+) -> list[Row]:
+    owner = mutants.question_of(assignment)
+    known_equivalent = mutants.equivalent(assignment)
+    cpu_only = mutants.cpu_only(assignment)
+    known_equivalent.update({k: f"identical on the CPU ({why})" for k, why in cpu_only.items()})
     by_question: dict[str, list[int]] = {}
     survivors, contradicted = [], []
     for sid, mutant in chosen.items():
         rec = records[sid]
-        killed = rec["status"] != "ok" or rec["score"] < max_score - 1e-9
+        killed = rec["status"] != Status.OK or rec["score"] < max_score - 1e-9
         question = owner.get(mutant.function, "shared")
         tally = by_question.setdefault(question, [0, 0])
         tally[0] += killed
@@ -257,41 +266,44 @@ def _mutant_rows(name: str, every: list, chosen: dict, records: dict, max_score:
     return rows
 
 
-def hidden_case_names(name: str) -> list[str]:
-    """Function names of the hidden test cases of `name`."""
+def hidden_case_names(assignment: Assignment) -> list[str]:
+    """Function names of the hidden test cases of `assignment`."""
     return [
         node.name
-        for path in paths.test_files(name)
+        for path in assignment.question_files
         for node in ast.parse(path.read_text()).body
         if testfiles.is_hidden_case(node)
     ]
 
 
-def solution_lines(name: str) -> list[str]:
+def distinctive_solution_lines(assignment: Assignment) -> list[str]:
     """Distinctive lines of the reference's solution regions (absent from its handout parts)."""
-    reference = (paths.REFERENCE_DIR / f"{name}.py").read_text()
-    handout = {line.strip() for line in skeleton.strip_solutions(reference).splitlines()}
-    lines, inside = [], False
-    for line in reference.splitlines():
+    reference = assignment.reference.read_text()
+    origin = assignment.shown(assignment.reference)
+    handout = {line.strip() for line in skeleton.strip_solutions(reference, origin).splitlines()}
+    inside = solution_markers(reference, origin).inside_regions()
+    lines = []
+    for number, line in enumerate(reference.splitlines(), start=1):
         stripped = line.strip()
-        if stripped == skeleton.BEGIN:
-            inside = True
-        elif stripped == skeleton.END:
-            inside = False
-        elif inside and len(stripped) >= 16 and not stripped.startswith("#") and stripped not in handout:
+        if (
+            number in inside
+            and len(stripped) >= 16
+            and not stripped.startswith("#")
+            and stripped not in handout
+        ):
             lines.append(stripped)
     return lines
 
 
-def _leak_rows(name: str, student_dir: Path) -> list[Row]:
+def _leak_rows(assignment: Assignment, student_dir: Path) -> list[Row]:
     texts = {
         p.relative_to(student_dir).as_posix(): p.read_text(errors="replace")
         for p in student_dir.rglob("*")
         if p.is_file()
     }
-    hidden = hidden_case_names(name)
+    hidden = hidden_case_names(assignment)
     leaked_tests = sorted({f"{n} in {f}" for n in hidden for f, t in texts.items() if n in t})
-    solution = set(solution_lines(name))
+    solution = set(distinctive_solution_lines(assignment))
     leaked_code = sorted(
         {f"{line!r} in {f}" for f, t in texts.items() for line in _code_lines(f, t) if line in solution}
     )
@@ -320,11 +332,15 @@ def _code_lines(filename: str, text: str) -> set[str]:
     return {line.strip() for line in text.splitlines()}
 
 
+#: How a row's outcome reads in the table (None: skipped, or only a warning).
+_MARKS = {True: "pass", False: "FAIL", None: "skip"}
+
+
 def _table(name: str, max_score: float, rows: list[Row]) -> str:
     width = max(len(r.check) for r in rows)
     lines = [f"== verify {name} ({max_score:g} points)"]
     for row in rows:
-        mark = row.mark or ("skip" if row.ok is None else ("ok" if row.ok else "FAIL"))
+        mark = row.mark or _MARKS[row.ok]
         lines.append(f"  {mark:<4}  {row.check:<{width}}  {row.detail}")
     return "\n".join(lines)
 

@@ -1,4 +1,8 @@
-"""Known-wrong solutions: the reference with one catalogued student mistake applied."""
+"""Known-wrong solutions: the reference with one catalogued student mistake applied.
+
+The catalogue is `Assignment.mistakes_catalogue` (autograder/NAME/mistakes.py):
+`MISTAKES = [{"id", "question", "why", "replace": [(old, new), ...]}]`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
+from .assignment import Assignment
 
 
 @dataclass(frozen=True)
@@ -17,12 +22,12 @@ class Mistake:
     replace: tuple[tuple[str, str], ...]
 
 
-def catalogue(name: str) -> list[Mistake]:
-    """The mistakes listed in autograder/NAME/mistakes.py (empty when there is no catalogue)."""
-    path = paths.AUTOGRADER_DIR / name / "mistakes.py"
+def load_mistakes(assignment: Assignment) -> list[Mistake]:
+    """The mistakes listed in the assignment's catalogue (empty when there is no catalogue)."""
+    path = assignment.mistakes_catalogue
     if not path.is_file():
         return []
-    module = paths.load_module(path, f"dl541_mistakes_{name}")
+    module = paths.load_module(path, f"dl541_mistakes_{assignment.name}")
     out = []
     for entry in module.MISTAKES:
         out.append(
@@ -36,7 +41,7 @@ def catalogue(name: str) -> list[Mistake]:
     return out
 
 
-def apply(mistake: Mistake, reference: str) -> str:
+def apply_mistake(mistake: Mistake, reference: str) -> str:
     """The reference source with the mistake's replacements; ValueError if a snippet is not unique."""
     source = reference
     for old, new in mistake.replace:
@@ -54,13 +59,13 @@ def apply(mistake: Mistake, reference: str) -> str:
     return source
 
 
-def write_all(name: str, out: Path) -> dict[str, tuple[Mistake, Path]]:
-    """Write each mistake of `name` as `out/mistake-ID.py`; map submission id to (mistake, path)."""
-    reference = (paths.REFERENCE_DIR / f"{name}.py").read_text()
+def write_known_wrong(assignment: Assignment, out: Path) -> dict[str, tuple[Mistake, Path]]:
+    """Write each catalogued mistake as `out/mistake-ID.py`; map submission id to (mistake, path)."""
+    reference = assignment.reference.read_text()
     out.mkdir(parents=True, exist_ok=True)
     written = {}
-    for mistake in catalogue(name):
+    for mistake in load_mistakes(assignment):
         path = out / f"mistake-{mistake.id}.py"
-        path.write_text(apply(mistake, reference))
+        path.write_text(apply_mistake(mistake, reference))
         written[path.name] = (mistake, path)
     return written

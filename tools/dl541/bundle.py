@@ -1,4 +1,4 @@
-"""Load an Otter autograder (the zip, or the folder Gradescope unzips it to) for in-process grading."""
+"""An Otter autograder bundle (the zip, or the folder Gradescope unzips it to), opened for grading."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def _digest(items) -> str:
     return digest.hexdigest()
 
 
-def load(zip_path: Path) -> Autograder:
+def open_zip(zip_path: Path) -> Autograder:
     """Extract `zip_path` to a private folder and parse its tests; ValueError if it is no autograder."""
     zip_path = Path(zip_path)
     if not zip_path.is_file():
@@ -87,7 +87,7 @@ def load(zip_path: Path) -> Autograder:
     return _parse(root, zip_path, fingerprint(zip_path))
 
 
-def load_dir(root: Path) -> Autograder:
+def open_folder(root: Path) -> Autograder:
     """Parse an unzipped autograder in place (Gradescope's /autograder/source); ValueError if it is none."""
     root = Path(root)
     if not root.is_dir():

@@ -1,14 +1,16 @@
 """Build an assignment's notebooks (student and solution) from its percent-format source.
 
-`assignments/<name>/notebook.py` is a sequence of cells, each opened by a header line:
+The source (`Assignment.notebook_source`, assignments/NAME/notebook.py) is a sequence of cells,
+each opened by a header line:
 - `# %% [markdown]`: prose; every line loses its leading `# `. `{points:qN}` becomes qN's
   points, `{points:total}` the assignment's total, and `{rules}` the grading rule (GRADING_RULE),
   which every notebook states once in its opening prose.
 - `# %% [reference] NAME ...`: the reference's top-level definitions NAME... (or `__imports__`),
   stripped of their solutions in the student notebook and complete in the solution notebook.
 - `# %% [check] qN`: a cell running qN's public tests (`grader.check("qN")`).
-- `# %% [demo]`: code the student runs to see the lecture's experiment; the grader skips it. It
-  opens with DEMO_MARKER, so the student sees which cells the grader does not run.
+- `# %% [demo]`: code the student runs to see the lecture's experiment; every grading path skips
+  it. It is tagged DEMO_TAG and opens with DEMO_MARKER, so the student sees which cells are not
+  graded (and the grader still knows when an editor lost the tag).
 - `# %%`: ordinary code.
 An Otter set-up cell is added first and an export cell last.
 """
@@ -99,9 +101,17 @@ def _fill_placeholders(text: str, points: dict[str, float]) -> str:
 
 
 def build_notebooks(
-    name: str, source_text: str, reference_text: str, points: dict[str, float]
+    name: str,
+    source_text: str,
+    reference_text: str,
+    points: dict[str, float],
+    source_origin: str = "notebook.py",
+    reference_origin: str = "reference.py",
 ) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
-    """Return (student, solution) notebooks for assignment `name`."""
+    """Return (student, solution) notebooks for assignment `name` (the notebooks' file stem).
+
+    `source_origin` and `reference_origin` name the two sources in error messages.
+    """
     segments = skeleton.top_level_segments(reference_text)
     student, solution = _new_notebook(), _new_notebook()
     setup = (
@@ -110,27 +120,26 @@ def build_notebooks(
         f'grader = otter.Notebook("{name}.ipynb")'
     )
     first = True
-    for cell in parse_source(source_text, origin=f"assignments/{name}/notebook.py"):
+    for cell in parse_source(source_text, origin=source_origin):
         if cell.kind == "markdown":
             pair = [nbformat.v4.new_markdown_cell(_fill_placeholders(_markdown(cell.body), points))] * 2
         elif cell.kind == "reference":
             missing = [n for n in cell.args if n not in segments]
             if missing or not cell.args:
                 raise ValueError(
-                    f"{name}: [reference] cell names {missing or 'nothing'}; the reference "
+                    f"{source_origin}: [reference] cell names {missing or 'nothing'}; {reference_origin} "
                     f"defines {sorted(k for k in segments if k != '__imports__')}"
                 )
             code = "\n\n\n".join(segments[n] for n in cell.args)
             if cell.args[0] == "__imports__":
                 code = f"{IMPORTS_MARKER}\n{code}"
-            origin = f"reference/{name}.py"
             pair = [
-                nbformat.v4.new_code_cell(skeleton.strip_solutions(code, origin).rstrip("\n")),
-                nbformat.v4.new_code_cell(skeleton.without_markers(code).rstrip("\n")),
+                nbformat.v4.new_code_cell(skeleton.strip_solutions(code, reference_origin).rstrip("\n")),
+                nbformat.v4.new_code_cell(skeleton.without_markers(code, reference_origin).rstrip("\n")),
             ]
         elif cell.kind == "check":
             if len(cell.args) != 1 or cell.args[0] not in points:
-                raise ValueError(f"{name}: [check] needs one question of {sorted(points)}")
+                raise ValueError(f"{source_origin}: [check] needs one question of {sorted(points)}")
             pair = [nbformat.v4.new_code_cell(f'grader.check("{cell.args[0]}")')] * 2
         else:
             body = cell.body

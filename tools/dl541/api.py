@@ -1,0 +1,140 @@
+"""dl541 as a library: grade a class, or check one submission, with one call each.
+
+The `dl541` command is a thin layer over these functions; a script, a notebook or a course's own
+tooling can call them the same way:
+
+    from dl541 import api
+    from dl541.assignment import Assignment
+
+    book = api.grade(Assignment.named("depth"), [Path("submissions/")], Path("graded/"))
+    print(book.summary["mean_score"], book.grades_csv)
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import bundle, paths, report
+from .assignment import Assignment
+from .grader import grade_batch, resolve_device
+from .settings import Limits, Options
+
+
+@dataclass
+class Gradebook:
+    """What grading a class produced: every record, the summary, and where the files are."""
+
+    out_dir: Path
+    records: list[dict]
+    summary: dict
+
+    @property
+    def grades_csv(self) -> Path:
+        return self.out_dir / "grades.csv"
+
+    @property
+    def resumed(self) -> int:
+        """How many results were kept from an earlier run instead of graded again."""
+        return sum(1 for r in self.records if r.get("resumed"))
+
+
+def options(
+    jobs: int | None = None,
+    device: str = "auto",
+    timeout: float = Options.timeout,
+    test_timeout: float = Limits.test_timeout,
+    memory_mb: int = Limits.memory_mb,
+    regrade: bool = False,
+) -> Options:
+    """Grading options from the settings a person gives; ValueError for a device that is not there.
+
+    A test or cell can never have longer than the whole submission: its limit is capped at `timeout`.
+    """
+    limits = Limits(test_timeout=min(test_timeout, timeout), memory_mb=memory_mb)
+    chosen = Options(device=resolve_device(device), timeout=timeout, limits=limits, regrade=regrade)
+    if jobs is not None:
+        chosen.jobs = jobs
+    return chosen
+
+
+def expand(submissions: Iterable[Path]) -> list[Path]:
+    """The files to grade: each file given, and the files in each folder given (hidden ones skipped).
+
+    ValueError names a path that does not exist, or says that nothing was found.
+    """
+    out: list[Path] = []
+    for path in map(Path, submissions):
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")))
+        elif path.exists():
+            out.append(path)
+        else:
+            raise ValueError(f"{path} does not exist")
+    if not out:
+        raise ValueError("no submission files found")
+    return out
+
+
+def load_autograder(
+    assignment: Assignment, dist: Path = paths.DEFAULT_DIST, zip_path: Path | None = None
+) -> bundle.Autograder:
+    """The assignment's autograder: `zip_path`, or the built one in `dist` (built first if missing)."""
+    if zip_path is None:
+        zip_path = assignment.distribution(dist).autograder_zip
+        if not zip_path.is_file():
+            from .build import build_assignment
+
+            build_assignment(assignment, dist)
+    return bundle.open_zip(zip_path)
+
+
+def grade(
+    assignment: Assignment,
+    submissions: Iterable[Path],
+    out_dir: Path,
+    options: Options | None = None,
+    *,
+    ag: bundle.Autograder | None = None,
+    scheduler: str | None = None,
+    on_result: Callable[[dict], None] | None = None,
+) -> Gradebook:
+    """Grade `submissions` (files or folders of them) into `out_dir` and write the gradebook.
+
+    Results already in `out_dir` for the same file, autograder and device are kept unless
+    `options.regrade`. `scheduler` (a Dask address, or "local") grades on Dask instead of here.
+    """
+    files = expand(submissions)
+    ag = ag or load_autograder(assignment)
+    executor = None
+    if scheduler:
+        from .dask_backend import DaskExecutor  # Dask only on this path
+
+        executor = DaskExecutor(scheduler)
+    records = grade_batch(
+        ag,
+        files,
+        out_dir,
+        options or Options(),
+        on_result=on_result,
+        assignment=assignment.name,
+        executor=executor,
+    )
+    return Gradebook(Path(out_dir), records, report.write_gradebook(Path(out_dir), records, ag))
+
+
+def check(
+    assignment: Assignment,
+    submission: Path,
+    options: Options | None = None,
+    ag: bundle.Autograder | None = None,
+) -> dict:
+    """Grade one submission in a scratch folder and return its record (nothing is kept)."""
+    ag = ag or load_autograder(assignment)
+    chosen = options or Options()
+    chosen = Options(device=chosen.device, timeout=chosen.timeout, limits=chosen.limits, regrade=True, jobs=1)
+    with tempfile.TemporaryDirectory(prefix="dl541-check-") as tmp:
+        (record,) = grade_batch(ag, [submission], Path(tmp), chosen, assignment=assignment.name)
+    return record

@@ -1,0 +1,385 @@
+"""values.py: a value that crosses from student code into a test is what it claims to be.
+`safe_result` hands a value on only when it is made of exact built-in values, exact tensors and
+arrays, the libraries' containers of them (followed to `_MAX_NESTING` levels), and objects whose
+class (and metaclass) carries no tensor or array hook and binds each value-faking special method,
+if at all, to library code; callables and iterators that would run student code come back guarded.
+Any other value raises TypeError saying what it is, where in its container, and what to give
+instead (`_Lie.message`). A stand-in for a refused global (`_RefusedValue`) is refused with its
+own reason.
+"""
+
+from __future__ import annotations
+
+import collections
+import types
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from .student import _IMMUTABLE_TYPE, _type_dict, _type_flags, _type_mro, _type_name, is_student_code
+
+#: How deep `safe_result` follows containers; a value nested deeper (or a cycle) is refused.
+_MAX_NESTING = 32
+_RULE = "values must be exact built-in types, tensors or arrays"
+#: The built-in value types: a subclass of one could override what `==`, `hash`, ... say of it.
+_BUILTIN_VALUES = frozenset({int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset})
+#: Hooks by which torch or numpy hand an operation, or a conversion, to the object itself.
+_PROTOCOL_HOOKS = frozenset(
+    {
+        "__torch_function__",
+        "__torch_dispatch__",
+        "__array_function__",
+        "__array_ufunc__",
+        "__array__",
+        "__array_interface__",
+        "__array_struct__",
+        "__cuda_array_interface__",
+        "__dlpack__",
+        "__buffer__",
+    }
+)
+_CONTAINER = frozenset(
+    ("__len__", "__length_hint__", "__iter__", "__next__", "__reversed__", "__getitem__", "__contains__")
+) | {"__missing__"}
+_OPERATORS = "add sub mul matmul truediv floordiv mod divmod pow lshift rshift and xor or".split()
+#: Special methods through which an object can pass for a value it is not (an nn.Module may be a
+#: container, so it may define the `_CONTAINER` ones).
+_MODULE_FAKING = frozenset(
+    {
+        "__eq__",
+        "__ne__",
+        "__lt__",
+        "__le__",
+        "__gt__",
+        "__ge__",
+        "__hash__",
+        "__bool__",
+        "__int__",
+        "__float__",
+        "__complex__",
+        "__index__",
+        "__round__",
+        "__trunc__",
+        "__floor__",
+        "__ceil__",
+        "__abs__",
+        "__neg__",
+        "__pos__",
+        "__invert__",
+        "__bytes__",
+        "__getattr__",
+        "__getattribute__",
+        "__class__",
+        "__instancecheck__",
+        "__subclasscheck__",
+        *(f"__{prefix}{op}__" for op in _OPERATORS for prefix in ("", "r", "i")),
+    }
+)
+_FAKING = _MODULE_FAKING | _CONTAINER
+#: C's own methods: bound in a class under their own name they do what the C type does.
+_C_METHODS = (types.WrapperDescriptorType, types.MethodDescriptorType, types.BuiltinMethodType)
+_VIEWS = (type({}.keys()), type({}.values()), type({}.items()), types.MappingProxyType)
+
+#: torch's and numpy's types, looked up on the first vetting (`_kinds`).
+_K: Any = None
+
+
+def _kinds() -> Any:
+    global _K
+    if _K is None:
+        import numpy
+        import torch
+
+        plain = {bool, int, float, complex, str, bytes, bytearray, type(None), type(...)}
+        plain |= {type(NotImplemented), torch.Tensor, torch.nn.Parameter, torch.Size, torch.device}
+        plain |= {torch.dtype, torch.Generator, torch.layout, torch.memory_format, numpy.dtype}
+        _K = types.SimpleNamespace(
+            plain=frozenset(plain),
+            tensor=torch.Tensor,
+            ndarray=numpy.ndarray,
+            generic=numpy.generic,
+            module=torch.nn.Module,
+        )
+    return _K
+
+
+class _Lie(Exception):
+    """Raised inside `ValueRule._vet`: what the value is (`what`), what to give instead (`advice`)."""
+
+    def __init__(self, what: str, advice: str, whole: str | None = None) -> None:
+        super().__init__(what)
+        self.what, self.advice, self.whole = what, advice, whole
+        self.path: list[str] = []  # innermost first
+
+    def message(self, subject: str, verb: str, value: Any) -> str:
+        if self.whole:
+            return self.whole
+        what = self.what
+        if self.path:
+            where = "".join(reversed(self.path))
+            where = where if len(where) <= 60 else where[:57] + "..."
+            what = f"{_article(type(value))} whose item {where} is {what}"
+        return f"{subject} {what}; {verb} {self.advice} ({_RULE})"
+
+
+def _article(cls: type) -> str:
+    name = _type_name(cls)
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _an_instance(cls: type) -> str:
+    return f"an instance of {_type_name(cls)}"
+
+
+def _hook_advice(hook: str) -> str:
+    return "a plain torch.Tensor" if "torch" in hook else "a plain torch.Tensor or numpy.ndarray"
+
+
+def _library_subclass(cls: type, base: type) -> bool:
+    """The libraries' own subclasses of built-in values that are written in Python."""
+    if cls is collections.Counter:
+        return True
+    namespace = _type_dict(cls)
+    return (  # a namedtuple (its own methods are checked like any class's)
+        base is tuple
+        and type.__dict__["__bases__"].__get__(cls) == (tuple,)
+        and type(namespace.get("_fields")) is tuple
+        and type(namespace.get("_make")) is classmethod
+    )
+
+
+def _instance_dict(value: Any, mro: tuple) -> dict | Any:
+    """The instance's attributes ({} without any), or None when its class replaced `__dict__`."""
+    for klass in mro:
+        descriptor = _type_dict(klass).get("__dict__")
+        if descriptor is not None:
+            return descriptor.__get__(value) if type(descriptor) is types.GetSetDescriptorType else None
+    return {}
+
+
+class _RefusedValue:
+    """Base of the stand-ins for refused globals (`wrapping._refused`)."""
+
+    __slots__ = ()
+
+
+class ValueRule:
+    """The value rule (`safe_result`): a part of `Guard`, which composes it with `Wrapping`."""
+
+    # Of `Wrapping` (wrapping.py): which callables are our wrappers, and how student code gets guarded.
+    _wrappers: dict[int, tuple[Callable, Any]]
+    wrap: Callable[..., Callable]
+    _guard_class: Callable[[type], None]
+    _guarded_iterator: Callable[[Any], Any]
+    _carries_student_code: Callable[..., bool]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._vetting = "the submission"  # what the value being vetted came from
+
+    def safe_result(self, value: Any, what: str = "the submission") -> Any:
+        """`value`, fit to hand to a test, or TypeError saying what `what` returned and what to return.
+
+        A value from student code must be what it claims to be, since a test compares it with
+        `==`, `torch.allclose`, `isinstance`, `len`, ... The rule:
+
+        - exact built-in values pass: bool, int, float, complex, str, bytes, bytearray, None (no
+          subclass of these: its `__eq__` could say anything); exact `torch.Tensor` and
+          `nn.Parameter`; exact `numpy.ndarray` (not of dtype object) and numpy's own scalars;
+          torch.Size, device, dtype, Generator;
+        - containers are followed (list, tuple, dict keys and values, set, frozenset, and the
+          libraries' own: OrderedDict, defaultdict with its factory, Counter, deque, namedtuples,
+          structseqs such as torch.return_types) to `_MAX_NESTING` levels; deeper is refused;
+        - any other object is refused when its class (or metaclass) carries a tensor or array hook
+          (`_PROTOCOL_HOOKS`: `__torch_function__`, `__array__`, ...) or its instance does, and
+          when a Python class in its MRO binds a value-faking special method (`_FAKING`:
+          comparisons, `__hash__`, `__bool__`, conversions, arithmetic, `__getattr__`,
+          `__class__`, and for objects that are not an nn.Module `__len__`, `__iter__`,
+          `__getitem__`, ...) to anything but a function that is not student code (what
+          `@dataclass` or `functools.total_ordering` generate), C's own method of that name, or
+          None. The student's normalizers, nn.Modules and library objects pass; their classes,
+          and any new student class met here, are guarded (`_guard_class`);
+        - callables that run student code (its functions, `functools.partial` of them, functions
+          decorated by a library such as `@torch.no_grad()` or `@functools.cache`, bound methods)
+          are wrapped with `wrap`, and iterators (generators, map, ...) come back as iterators
+          whose items are vetted, so that none of it runs unguarded; weakref proxies are refused.
+        """
+        if type(value) in (_K or _kinds()).plain:  # the common case, at C speed
+            return value
+        self._vetting = what
+        try:
+            return self._vet(value, 0)
+        except _Lie as lie:
+            raise TypeError(lie.message(f"{what} returned", "return", value)) from None
+
+    def _vet(self, value: Any, depth: int) -> Any:
+        kinds = _K
+        cls = type(value)
+        if cls in kinds.plain:
+            return value
+        if depth >= _MAX_NESTING:
+            raise _Lie(f"nested more than {_MAX_NESTING} levels deep", "values nested less deeply")
+        if cls is list or cls is tuple or cls is set or cls is frozenset:
+            return self._vet_items(value, depth, cls)
+        if cls is dict:
+            return self._vet_dict(value, depth, dict)
+        if _type_flags(cls) & _IMMUTABLE_TYPE:
+            return self._vet_library(value, cls, depth)
+        return self._vet_object(value, cls, depth)
+
+    def _vet_items(self, items: Any, depth: int, rebuild: Callable) -> Any:
+        plain = _K.plain
+        if all(map(plain.__contains__, map(type, items))):
+            return items
+        vetted = list(items)
+        changed = False
+        for index, item in enumerate(vetted):
+            try:
+                new = self._vet(item, depth + 1)
+            except _Lie as lie:
+                lie.path.append(f"[{index}]")
+                raise
+            if new is not item:
+                vetted[index], changed = new, True
+        return rebuild(vetted) if changed else items
+
+    def _vet_dict(self, mapping: Any, depth: int, rebuild: Callable) -> Any:
+        plain = _K.plain
+        if all(map(plain.__contains__, map(type, mapping))) and all(
+            map(plain.__contains__, map(type, mapping.values()))
+        ):
+            return mapping
+        pairs = list(mapping.items())
+        changed = False
+        for index, (key, item) in enumerate(pairs):
+            try:
+                new_key = self._vet(key, depth + 1)
+            except _Lie as lie:
+                lie.path.append(f"<key {index}>")
+                raise
+            try:
+                new_item = self._vet(item, depth + 1)
+            except _Lie as lie:
+                lie.path.append(f"[{key!r}]" if type(key) in (str, int) else f"[<key {index}>]")
+                raise
+            if new_key is not key or new_item is not item:
+                pairs[index], changed = (new_key, new_item), True
+        return rebuild(pairs) if changed else mapping
+
+    def _vet_library(self, value: Any, cls: type, depth: int) -> Any:
+        """A value of a type defined in C (which no submission can define or change)."""
+        kinds = _K
+        if cls is kinds.ndarray:
+            if value.dtype.hasobject:
+                raise _Lie("a numpy array of Python objects", "a numpy array of numbers or a tensor")
+            return value
+        if issubclass(cls, kinds.generic):  # numpy's own scalars: np.float64, np.int64, np.bool_, ...
+            return value
+        if issubclass(cls, (tuple, list, set, frozenset)):  # torch.return_types, ...
+            return self._vet_items(value, depth, cls)
+        if cls is collections.defaultdict:
+            factory = self._vet(value.default_factory, depth + 1)
+            vetted = self._vet_dict(value, depth, lambda pairs: cls(factory, pairs))
+            if factory is not value.default_factory and vetted is value:
+                vetted = cls(factory, value)
+            return vetted
+        if issubclass(cls, dict):  # OrderedDict (a state_dict), ...
+            return self._vet_dict(value, depth, cls)
+        if cls is collections.deque:
+            return self._vet_items(value, depth, lambda items: cls(items, value.maxlen))
+        if cls is weakref.ProxyType or cls is weakref.CallableProxyType:
+            raise _Lie("a weakref proxy", "the value itself")
+        if issubclass(cls, type):  # a class: a student one gets its methods guarded
+            self._guard_class(value)
+            return value
+        if cls is types.SimpleNamespace:
+            for name, item in list(vars(value).items()):
+                try:
+                    new = self._vet(item, depth + 1)
+                except _Lie as lie:
+                    lie.path.append(f".{name}")
+                    raise
+                if new is not item:
+                    setattr(value, name, new)
+            return value
+        if cls in _VIEWS:
+            if self._vet_items(value, depth, list) is not value:
+                raise _Lie("a view of a dict that holds functions", "a list or a dict")
+            return value
+        if hasattr(cls, "__next__"):  # generators, map, zip, ...: each item is vetted
+            return self._guarded_iterator(value)
+        if callable(value):
+            return self.wrap(value) if self._carries_student_code(value) else value
+        self._check_hooks(cls)
+        return value
+
+    def _vet_object(self, value: Any, cls: type, depth: int) -> Any:
+        """A value of a class written in Python: the submission's, or a library's."""
+        kinds = _K
+        mro = _type_mro(cls)
+        if _RefusedValue in mro:
+            raise _Lie("", "", whole=_type_dict(cls)["_dl541_reason"])
+        if kinds.tensor in mro:
+            raise _Lie(f"{_an_instance(cls)}, a subclass of torch.Tensor", "a plain torch.Tensor")
+        if kinds.ndarray in mro:
+            raise _Lie(f"{_an_instance(cls)}, a subclass of numpy.ndarray", "a plain numpy.ndarray")
+        base = next((klass for klass in mro if klass in _BUILTIN_VALUES), None)
+        if base is not None and not _library_subclass(cls, base):
+            name = _type_name(base)
+            raise _Lie(f"{_an_instance(cls)}, a subclass of {name}", f"a plain {name}")
+        self._check_class(cls, mro, kinds.module in mro)
+        instance_dict = _instance_dict(value, mro)
+        if instance_dict is None:
+            raise _Lie(f"{_an_instance(cls)}, whose class replaces __dict__", "a plain value")
+        if not _PROTOCOL_HOOKS.isdisjoint(instance_dict):
+            hook = min(_PROTOCOL_HOOKS.intersection(instance_dict))
+            raise _Lie(f"{_an_instance(cls)} that carries {hook}", _hook_advice(hook))
+        self._guard_class(cls)
+        if issubclass(cls, type):  # the value is a class whose metaclass is written in Python
+            self._guard_class(value)
+        if base is dict:  # collections.Counter
+            return self._vet_dict(value, depth, lambda pairs: cls(dict(pairs)))
+        if base is tuple:  # a namedtuple
+            return self._vet_items(value, depth, _type_dict(cls)["_make"].__get__(None, cls))
+        return value
+
+    def _check_class(self, cls: type, mro: tuple, is_module: bool) -> None:
+        """Refuse a class (with its MRO and metaclass) that carries hooks or value-faking methods."""
+        faking = _MODULE_FAKING if is_module else _FAKING
+        self._check_hooks(cls, mro)
+        for owners, names in ((mro, faking), (_type_mro(type(cls)), _FAKING)):
+            for klass in owners:
+                if klass is object or klass is type or _type_flags(klass) & _IMMUTABLE_TYPE:
+                    continue  # C's own (immutable) types
+                namespace = _type_dict(klass)
+                if names.isdisjoint(namespace):
+                    continue
+                for name in sorted(names.intersection(namespace)):
+                    if not self._honest_member(namespace[name], name):
+                        owner = "" if klass is cls else f" (through {_type_name(klass)})"
+                        raise _Lie(
+                            f"{_an_instance(cls)}, whose class{owner} defines {name}",
+                            f"a plain value, or an object whose class does not define {name}",
+                        )
+
+    @staticmethod
+    def _check_hooks(cls: type, mro: tuple | None = None) -> None:
+        for klass in mro if mro is not None else _type_mro(cls):
+            namespace = _type_dict(klass)
+            if not _PROTOCOL_HOOKS.isdisjoint(namespace):
+                hook = min(_PROTOCOL_HOOKS.intersection(namespace))
+                raise _Lie(f"{_an_instance(cls)}, whose class defines {hook}", _hook_advice(hook))
+
+    def _honest_member(self, member: Any, name: str) -> bool:
+        """Whether a class binds special method `name` to something that cannot fake a value."""
+        while id(member) in self._wrappers:  # our wrapper: judge what it wraps
+            member = self._wrappers[id(member)][1]
+        if member is None:
+            return True
+        kind = type(member)
+        if kind is types.FunctionType:
+            return not is_student_code(member)  # @dataclass's __eq__, total_ordering's __le__, ...
+        pybind = _type_flags(kind) & _IMMUTABLE_TYPE and _type_name(kind) == "instancemethod"
+        if kind in _C_METHODS or pybind:  # C's (or pybind11's) own method of that very name
+            return getattr(member, "__name__", None) == name
+        return False
