@@ -28,7 +28,7 @@ class Kind(str, Enum):
     CELL = "cell"  # a cell ended, with its error if it raised
     CASE = "case"  # a test case ended: passed, and its message
     DONE = "done"  # every cell and case ran
-    TAMPERED = "tampered"  # the integrity guard found a change: the grade is void
+    TAMPERED = "changed"  # the integrity guard found a change: the grade is void
     FATAL = "fatal"  # the grading code itself failed
 
     __str__ = str.__str__
