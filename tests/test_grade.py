@@ -33,7 +33,7 @@ def _q5_points(ag) -> float:
 
 def _rows(out: Path) -> dict[str, dict]:
     with open(out / "grades.csv") as f:
-        return {row["submission"]: row for row in csv.DictReader(f)}
+        return {row["student"]: row for row in csv.DictReader(f)}
 
 
 def _grade(args: list[str]) -> str:
@@ -60,6 +60,8 @@ def test_grade_samples_of_every_kind(depth_build, depth_samples, tmp_path):
     )
     rows = _rows(out)
     assert list(next(iter(rows.values())).keys()) == [
+        "student",
+        "name",
         "submission",
         "status",
         "score",
@@ -69,21 +71,35 @@ def test_grade_samples_of_every_kind(depth_build, depth_samples, tmp_path):
         "q3",
         "q4",
         "q5",
+        "detail",
+        "note",
     ]
-    for kind in ("reference.ipynb", "reference.py", "reference-export.zip"):
-        assert float(rows[f"depth-{kind}"]["score"]) == depth_build_max(depth_build), kind
-        assert rows[f"depth-{kind}"]["status"] == "ok"
-    assert rows["depth-skeleton.ipynb"]["score"] == "0"
-    assert rows["depth-not-a-notebook.ipynb"]["status"] == "invalid"
-    assert rows["depth-syntax-error.ipynb"]["status"] == "error"
-    assert 0 < float(rows["depth-syntax-error.ipynb"]["score"]) < depth_build_max(depth_build)
-    assert rows["depth-raises.ipynb"]["status"] == "error"
-    assert rows["depth-missing-name.py"]["q5"] == "0" and rows["depth-missing-name.py"]["q1"] == "3"
-    results = json.loads((out / "depth-reference.ipynb" / "results.json").read_text())
+    # depth-reference.ipynb and depth-reference.py are one student's two files: the notebook is graded
+    assert "graded the notebook depth-reference.ipynb" in rows["depth-reference"]["note"]
+    ignored = (out / "ignored.csv").read_text()
+    assert "depth-reference.py" in ignored and "notebook depth-reference.ipynb is graded" in ignored
+    for student in ("depth-reference", "depth-reference-export"):
+        assert float(rows[student]["score"]) == depth_build_max(depth_build), student
+        assert rows[student]["status"] == "ok" and rows[student]["detail"] == ""
+    assert rows["depth-skeleton"]["score"] == "0"
+    assert (
+        rows["depth-not-a-notebook"]["status"] == "invalid"
+        and "not a notebook" in rows["depth-not-a-notebook"]["detail"]
+    )
+    assert (
+        rows["depth-syntax-error"]["status"] == "error"
+        and "SyntaxError" in rows["depth-syntax-error"]["detail"]
+    )
+    assert 0 < float(rows["depth-syntax-error"]["score"]) < depth_build_max(depth_build)
+    assert rows["depth-raises"]["status"] == "error"
+    assert rows["depth-missing-name"]["q5"] == "0" and rows["depth-missing-name"]["q1"] == "3"
+    results = json.loads((out / "depth-reference" / "results.json").read_text())
     assert results["score"] == depth_build_max(depth_build)
     assert {t["visibility"] for t in results["tests"] if t["name"].startswith("q")} == {"after_due_date"}
+    assert (out / "depth-reference" / "feedback.html").is_file()
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["submissions"] == len(files) and summary["statuses"]["ok"] >= 4
+    assert summary["submissions"] == len(files) - 1 and summary["statuses"]["ok"] >= 3
+    assert summary["left_out"] == {"invalid": 1} and summary["graded"] == len(files) - 2
     assert (out / "scores.png").stat().st_size > 1000
     assert "most frequent failing case" in output
 
@@ -204,7 +220,7 @@ def test_killed_batch_resumes_to_the_same_gradebook(depth_build, tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"kept {len(done_before)} earlier result(s)" in result.stdout
     rows = _rows(out)
-    assert sorted(rows) == [f"s{i}.py" for i in range(4)]
+    assert sorted(rows) == [f"s{i}" for i in range(4)]
     assert {float(r["score"]) for r in rows.values()} == {depth_build_max(depth_build)}
 
 

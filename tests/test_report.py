@@ -66,10 +66,14 @@ def test_the_gradebook_has_a_row_per_submission_and_a_column_per_question(depth_
         dict(_record(depth_ag, set(), Status.ERROR), submission="a.py"),
     ]
     lines = report.gradebook_csv(records, depth_ag.questions).splitlines()
-    assert lines[0] == "submission,status,score,max_score,q1,q2,q3,q4,q5"
-    assert lines[1] == "a.py,error,0,22,0,0,0,0,0" and lines[2].startswith("b.py,ok,22,22,")
+    assert lines[0] == "student,name,submission,status,score,max_score,q1,q2,q3,q4,q5,detail,note"
+    assert lines[1] == "a.py,,a.py,error,0,22,0,0,0,0,0,," and lines[2].startswith("b.py,,b.py,ok,22,22,")
     summary = report.summarize(records, depth_ag)
     assert summary["statuses"] == {"ok": 1, "error": 1} and summary["mean_score"] == 11
+    missing = dict(_record(depth_ag, set(), Status.MISSING), submission="c.py", student="c", name="Cy")
+    summary = report.summarize([*records, missing], depth_ag)
+    assert summary["graded"] == 2 and summary["left_out"] == {"missing": 1} and summary["mean_score"] == 11
+    assert "c,Cy,c.py,missing,0,22" in report.gradebook_csv([missing], depth_ag.questions)
     assert summary["questions"]["q1"]["full_marks_share"] == 0.5
 
 

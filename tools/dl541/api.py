@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import bundle, paths, report
+from . import bundle, feedback, intake, paths, report
 from .assignment import Assignment
-from .grader import grade_batch, resolve_device
+from .grader import LocalExecutor, Watch, grade_batch, resolve_device
 from .settings import Limits, Options
 
 
@@ -61,14 +61,14 @@ def options(
 
 
 def expand(submissions: Iterable[Path]) -> list[Path]:
-    """The files to grade: each file given, and the files in each folder given (hidden ones skipped).
+    """The files directly given and, recursively, in the folders given (what `intake` will sort).
 
     ValueError names a path that does not exist, or says that nothing was found.
     """
     out: list[Path] = []
     for path in map(Path, submissions):
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")))
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file()))
         elif path.exists():
             out.append(path)
         else:
@@ -98,31 +98,47 @@ def grade(
     options: Options | None = None,
     *,
     ag: bundle.Autograder | None = None,
+    roster: Path | None = None,
     scheduler: str | None = None,
     on_result: Callable[[dict], None] | None = None,
+    watch: Watch | None = None,
+    reveal: bool = False,
 ) -> Gradebook:
-    """Grade `submissions` (files or folders of them) into `out_dir` and write the gradebook.
+    """Grade a class: `submissions` (files, folders, an LMS download) into `out_dir`, one folder per
+    student with its record, results.json and feedback; then the gradebook.
 
-    Results already in `out_dir` for the same file, autograder and device are kept unless
-    `options.regrade`. `scheduler` (a Dask address, or "local") grades on Dask instead of here.
+    Students are found by `intake.collect` (folder per student, Canvas and Gradescope naming,
+    `roster` for names and missing students). Results already in `out_dir` for the same file,
+    autograder and device are kept unless `options.regrade`. `scheduler` (a Dask address, or
+    "local") grades on Dask instead of here. `reveal` shows hidden tests' details in the feedback.
     """
-    files = expand(submissions)
+    submissions = list(map(Path, submissions))
+    expand(submissions)  # a path that does not exist, or nothing at all, is an error
+    found = intake.collect(submissions, roster=roster, assignment=assignment.name)
     ag = ag or load_autograder(assignment)
-    executor = None
     if scheduler:
         from .dask_backend import DaskExecutor  # Dask only on this path
 
         executor = DaskExecutor(scheduler)
-    records = grade_batch(
-        ag,
-        files,
-        out_dir,
-        options or Options(),
-        on_result=on_result,
-        assignment=assignment.name,
-        executor=executor,
-    )
-    return Gradebook(Path(out_dir), records, report.write_gradebook(Path(out_dir), records, ag))
+    else:
+        executor = LocalExecutor(watch=watch)
+    out_dir = Path(out_dir)
+    options = options or Options()
+    records = grade_batch(ag, found.entries, out_dir, options, on_result, assignment.name, executor)
+    for record in records:
+        folder = out_dir / record["submission"]
+        output = folder / report.OUTPUT
+        feedback.write_feedback(
+            folder,
+            record,
+            output.read_text(errors="replace") if output.is_file() else "",
+            {tf.name: float(tf.possible) for tf in ag.test_files},
+            ag.hidden_visibility,
+            reveal=reveal,
+            assignment_title=assignment.title,
+        )
+    report.write_ignored(out_dir, found.ignored)
+    return Gradebook(out_dir, records, report.write_gradebook(out_dir, records, ag))
 
 
 def check(

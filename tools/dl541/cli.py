@@ -10,19 +10,13 @@ from pathlib import Path
 import click
 
 from . import paths
-from .assignment import Assignment
 from .bundle import DEFAULT_VISIBILITY, VISIBILITIES
+from .cli_class import export_command, feedback_command, similarity_command
+from .cli_options import assignments_named, autograder_for, grading_options_from, with_grading_options
 from .settings import Limits, Options, default_jobs
+from .status import Status
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-
-
-def _assignments(names: tuple[str, ...]) -> list[Assignment]:
-    """The named assignments (all when none is named); a usage error names the available ones."""
-    try:
-        return Assignment.resolve(names)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,96 +46,13 @@ def build_command(assignments: tuple[str, ...], dist: Path, hidden_visibility: s
     """Build student notebooks, solution notebooks and Otter autograder zips (all when none named)."""
     from .build import build_assignment
 
-    for assignment in _assignments(assignments):
+    for assignment in assignments_named(assignments):
         start = time.monotonic()
         built = build_assignment(assignment, dist, hidden_visibility)
         click.echo(
             f"{assignment.name}: {sum(built.points.values()):g} points in {len(built.points)} questions -> "
             f"{built.student_zip}, {built.autograder_zip} ({time.monotonic() - start:.1f} s)"
         )
-
-
-def _autograder_for(assignment: Assignment, zip_path: Path | None, dist: Path):
-    from . import api
-
-    if zip_path is None and not assignment.distribution(dist).autograder_zip.is_file():
-        click.echo(
-            f"{assignment.distribution(dist).autograder_zip} is missing: building {assignment.name} first",
-            err=True,
-        )
-    try:
-        return api.load_autograder(assignment, dist, zip_path)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-grading_options = [
-    click.option(
-        "--jobs",
-        "-j",
-        type=click.IntRange(min=1),
-        default=default_jobs(),
-        show_default=True,
-        help="Submissions graded at once.",
-    ),
-    click.option(
-        "--device",
-        type=click.Choice(["auto", "cpu", "cuda"]),
-        default="auto",
-        show_default=True,
-        help="Device the tests run on.",
-    ),
-    click.option(
-        "--timeout",
-        type=click.FloatRange(min=1),
-        default=Options.timeout,
-        show_default=True,
-        help="Wall-clock seconds per submission.",
-    ),
-    click.option(
-        "--test-timeout",
-        type=click.FloatRange(min=1),
-        default=Limits.test_timeout,
-        show_default=True,
-        help="Wall-clock seconds per test case (and per notebook cell).",
-    ),
-    click.option(
-        "--memory-mb",
-        type=click.IntRange(min=64),
-        default=Limits.memory_mb,
-        show_default=True,
-        help="Extra memory a submission may allocate.",
-    ),
-    click.option(
-        "--autograder",
-        "autograder_zip",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Autograder zip (default: dist/ASSIGNMENT/autograder.zip, built if missing).",
-    ),
-    click.option(
-        "--dist",
-        type=click.Path(path_type=Path),
-        default=paths.DEFAULT_DIST,
-        show_default=True,
-        help="Where the distributions are.",
-    ),
-]
-
-
-def _with_grading_options(func):
-    for option in reversed(grading_options):
-        func = option(func)
-    return func
-
-
-def _options(jobs, device, timeout, test_timeout, memory_mb, regrade=False):
-    from . import api
-
-    try:
-        return api.options(jobs, device, timeout, test_timeout, memory_mb, regrade)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
 
 
 @main.command("grade")
@@ -156,17 +67,25 @@ def _options(jobs, device, timeout, test_timeout, memory_mb, regrade=False):
 )
 @click.option("--regrade", is_flag=True, help="Grade again even where a result is already there.")
 @click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV with columns id,name (others allowed): names in the gradebook, and a row for each "
+    "student without a submission.",
+)
+@click.option(
     "--scheduler",
     default=None,
     metavar="tcp://HOST:PORT|local",
     help="Grade on a Dask cluster (one task per submission); 'local' starts one on this machine.",
 )
-@_with_grading_options
+@with_grading_options
 def grade_command(
     assignment,
     submissions,
     out_dir,
     regrade,
+    roster,
     scheduler,
     jobs,
     device,
@@ -176,36 +95,48 @@ def grade_command(
     autograder_zip,
     dist,
 ) -> None:
-    """Grade SUBMISSIONS (.ipynb, .py, export .zip, or folders of them) of ASSIGNMENT into --out."""
-    from . import api, report
+    """Grade SUBMISSIONS of ASSIGNMENT into --out: .ipynb, .py or export .zip files, folders searched
+    recursively (a sub-folder per student), Canvas or Gradescope bulk downloads."""
+    from . import api, intake, report
     from .progress import Progress
 
-    chosen = _assignments((assignment,))[0]
+    chosen = assignments_named((assignment,))[0]
     try:
-        files = api.expand(submissions)
+        api.expand(submissions)
+        count = len(intake.collect(list(submissions), roster=roster, assignment=chosen.name).entries)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
-    ag = _autograder_for(chosen, autograder_zip, dist)
-    options = _options(jobs, device, timeout, test_timeout, memory_mb, regrade)
+    ag = autograder_for(chosen, autograder_zip, dist)
+    options = grading_options_from(jobs, device, timeout, test_timeout, memory_mb, regrade)
     start = time.monotonic()
-    with Progress(len(files), f"grading {chosen.name}") as progress:
+    with Progress(count, f"grading {chosen.name}") as progress:
         book = api.grade(
-            chosen, files, out_dir, options, ag=ag, scheduler=scheduler, on_result=progress.update
+            chosen,
+            submissions,
+            out_dir,
+            options,
+            ag=ag,
+            roster=roster,
+            scheduler=scheduler,
+            on_result=progress.update,
+            watch=progress.watch,
         )
     click.echo(report.summary_table(book.summary))
+    missing = sum(1 for r in book.records if r["status"] == Status.MISSING)
     click.echo(
-        f"graded {len(book.records) - book.resumed}, kept {book.resumed} earlier result(s) in "
+        f"graded {len(book.records) - book.resumed - missing}, kept {book.resumed} earlier result(s), "
+        f"{missing} on the roster without a submission; in "
         f"{time.monotonic() - start:.1f} s on {options.device} "
         + (f"on Dask ({scheduler})" if scheduler else f"with {options.jobs} job(s)")
     )
-    click.echo(f"gradebook: {book.grades_csv}")
+    click.echo(f"gradebook: {book.grades_csv}; feedback: {out_dir}/STUDENT/feedback.html")
 
 
 @main.command("check")
 @click.argument("assignment")
 @click.argument("submission", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--hidden/--public-only", default=True, show_default=True, help="Show hidden tests too.")
-@_with_grading_options
+@with_grading_options
 def check_command(
     assignment, submission, hidden, jobs, device, timeout, test_timeout, memory_mb, autograder_zip, dist
 ) -> None:
@@ -213,9 +144,11 @@ def check_command(
     from . import api
     from .protocol import reason
 
-    chosen = _assignments((assignment,))[0]
-    ag = _autograder_for(chosen, autograder_zip, dist)
-    record = api.check(chosen, submission, _options(1, device, timeout, test_timeout, memory_mb), ag=ag)
+    chosen = assignments_named((assignment,))[0]
+    ag = autograder_for(chosen, autograder_zip, dist)
+    record = api.check(
+        chosen, submission, grading_options_from(1, device, timeout, test_timeout, memory_mb), ag=ag
+    )
     click.echo(
         f"{submission.name}: {record['status']}" + (f" — {record['detail']}" if record["detail"] else "")
     )
@@ -251,7 +184,7 @@ def run_autograder_command(root: Path, device, timeout, test_timeout, memory_mb)
     run_autograder does on Gradescope, confined exactly as `dl541 grade`."""
     from .gradescope import run_autograder as run
 
-    options = _options(1, device, timeout, test_timeout, memory_mb, regrade=True)
+    options = grading_options_from(1, device, timeout, test_timeout, memory_mb, regrade=True)
     start = time.monotonic()
     try:
         results = run(root, options)
@@ -287,7 +220,7 @@ def verify_command(assignments, jobs, dist, device, mutant_count) -> None:
     else:
         raise click.BadParameter(f"use a number or 'all', not {mutant_count!r}", param_hint="--mutants")
     failed = []
-    for chosen in _assignments(assignments):
+    for chosen in assignments_named(assignments):
         ok, table = verify_assignment(chosen, dist, jobs=jobs, device=device, mutant_limit=limit)
         click.echo(table)
         if not ok:
@@ -330,9 +263,9 @@ def bench_command(
     from .bench import bench_grading, time_gradescope
 
     if gradescope:
-        click.echo(time_gradescope(_assignments((assignment,) if assignment else ())))
+        click.echo(time_gradescope(assignments_named((assignment,) if assignment else ())))
         return
-    chosen = _assignments((assignment or "depth",))[0]
+    chosen = assignments_named((assignment or "depth",))[0]
     click.echo(bench_grading(chosen, count, jobs, otter_limit, no_otter).table())
 
 
@@ -355,7 +288,7 @@ def demo_command(out_dir: Path, jobs: int) -> None:
     from .samples import write_samples
     from .settings import Options
 
-    for chosen in _assignments(()):
+    for chosen in assignments_named(()):
         name = chosen.name
         built = build_assignment(chosen, paths.DEFAULT_DIST)
         samples = write_samples(
@@ -370,6 +303,9 @@ def demo_command(out_dir: Path, jobs: int) -> None:
         click.echo(f"\n== {name}: {graded / 'grades.csv'}")
         click.echo((graded / "grades.csv").read_text().rstrip())
 
+
+for _command in (feedback_command, export_command, similarity_command):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

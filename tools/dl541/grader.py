@@ -78,26 +78,52 @@ class Executor(Protocol):
     ) -> Iterator[Graded]: ...
 
 
+class Who(Protocol):
+    """A submission with its student (what `intake.collect` yields): the id also names its folder."""
+
+    student: str
+    name: str
+    path: Path | None
+    note: str
+
+
+def _identify(item: Path | Who) -> tuple[str, Path | None, dict]:
+    """The submission id, the file, and the record's identity fields of a path or an intake entry."""
+    if isinstance(item, (str, Path)):
+        path = Path(item)
+        return submission_id(path), path, {"student": path.stem, "name": "", "note": ""}
+    return item.student, item.path, {"student": item.student, "name": item.name, "note": item.note}
+
+
 def plan_batch(
-    ag: Autograder, paths: Iterable[Path], out_dir: Path, options: Options
-) -> tuple[list[Graded], list[Pending]]:
-    """Settle what needs no grading (duplicates; results already in `out_dir`, marked resumed);
-    return those records and the submissions still to grade."""
+    ag: Autograder, items: Iterable[Path | Who], out_dir: Path, options: Options
+) -> tuple[list[Graded], list[Pending], dict[str, dict]]:
+    """Settle what needs no grading (missing work, duplicates, results already in `out_dir`, marked
+    resumed); return those records, the submissions still to grade, and who each submission is."""
     settled: list[Graded] = []
     pending: list[Pending] = []
-    seen: dict[str, Path] = {}
+    who: dict[str, dict] = {}
+    seen: dict[str, Path | None] = {}
     duplicates: dict[str, int] = {}
-    for path in map(Path, paths):
-        sid, digest = submission_id(path), sha256_of(path)
+    for item in items:
+        sid, path, identity = _identify(item)
+        if path is None:
+            who[sid] = identity
+            detail = "no submission was received"
+            settled.append((record_without_run(ag, sid, Path(""), "", options, Status.MISSING, detail), ""))
+            continue
+        digest = sha256_of(path)
         if sid in seen:
             duplicates[sid] = duplicates.get(sid, 1) + 1
             dup_id = f"{sid}#{duplicates[sid]}"
+            who[dup_id] = identity
             detail = f"another submission is already named {sid} ({seen[sid]}); rename one and grade again"
             settled.append(
                 (record_without_run(ag, dup_id, path, digest, options, Status.DUPLICATE, detail), "")
             )
             continue
         seen[sid] = path
+        who[sid] = identity
         previous = None if options.regrade else report.read_record(out_dir, sid)
         if (
             previous
@@ -108,19 +134,20 @@ def plan_batch(
             settled.append((dict(previous, resumed=True), ""))
             continue
         pending.append(Pending(sid, path, digest))
-    return settled, pending
+    return settled, pending, who
 
 
 def grade_batch(
     ag: Autograder,
-    paths: Iterable[Path],
+    items: Iterable[Path | Who],
     out_dir: Path,
     options: Options,
     on_result: Callable[[dict], None] | None = None,
     assignment: str | None = None,
     executor: Executor | None = None,
 ) -> list[dict]:
-    """Grade every path into `out_dir` (skipping ones already graded unless regrade); return records.
+    """Grade every item (a file, or an intake entry naming its student) into `out_dir`, skipping ones
+    already graded unless regrade; return the records.
 
     The one writer: each result is written atomically as it arrives, whichever executor (this
     machine's children by default, or Dask's workers) graded it.
@@ -128,10 +155,11 @@ def grade_batch(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     records: dict[str, dict] = {}
-    settled, pending = plan_batch(ag, paths, out_dir, options)
+    settled, pending, who = plan_batch(ag, items, out_dir, options)
     graded = (executor or LocalExecutor()).run(ag, pending, options, assignment)
     for record, output in _chain(settled, graded):
         if not record.get("resumed"):
+            record.update(who.get(record["submission"], {}))
             report.write_submission(out_dir, ag, record, output)
         records[record["submission"]] = record
         if on_result is not None:
@@ -156,11 +184,15 @@ def warm_guard(ag: Autograder) -> Guard:
     return guard
 
 
+#: Called about once a second while grading with the running submissions and their seconds so far.
+Watch = Callable[[list[tuple[str, float]]], None]
+
+
 class LocalExecutor:
     """Grades on this machine: one forked, confined child per submission, `options.jobs` at a time."""
 
-    def __init__(self, guard: Guard | None = None) -> None:
-        self.guard = guard
+    def __init__(self, guard: Guard | None = None, watch: Watch | None = None) -> None:
+        self.guard, self.watch = guard, watch
 
     def run(
         self, ag: Autograder, pending: list[Pending], options: Options, assignment: str | None
@@ -169,11 +201,16 @@ class LocalExecutor:
             return
         if self.guard is None:
             self.guard = warm_guard(ag)
-        yield from grade_locally(ag, pending, options, assignment, self.guard)
+        yield from grade_locally(ag, pending, options, assignment, self.guard, self.watch)
 
 
 def grade_locally(
-    ag: Autograder, pending: list[Pending], options: Options, assignment: str | None, guard: Guard
+    ag: Autograder,
+    pending: list[Pending],
+    options: Options,
+    assignment: str | None,
+    guard: Guard,
+    watch: Watch | None = None,
 ) -> Iterator[Graded]:
     """Grade `pending` on this machine, `options.jobs` children at a time; yield each as it finishes."""
     queue = deque(pending)
@@ -213,6 +250,10 @@ def grade_locally(
             if not running:
                 continue
             wake = min(job.due(options.limits) for job in running)
+            if watch is not None:
+                now = time.monotonic()
+                watch([(job.sid, now - job.started) for job in running])
+                wake = min(wake, now + 1.0)
             # Not the process sentinels: a child closes every inherited descriptor, its end of the
             # sentinel included, so those read as "ended" at once. Its channel ends when it dies.
             ready = wait([job.attempt.conn for job in running], max(0.0, wake - time.monotonic()))

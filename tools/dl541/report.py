@@ -16,10 +16,21 @@ from otter.test_files import GradingResults
 from otter.test_files.abstract_test import TestCaseResult
 
 from .bundle import Autograder
+from .status import Status
 
 RECORD = "grade.json"
 RESULTS = "results.json"
 OUTPUT = "output.txt"
+
+
+def _file_mode() -> int:
+    # mkstemp creates 0600 files; a gradebook is for the instructor's group too: honour the umask
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
 
 
 def atomic_write(path: Path, text: str, durable: bool = False) -> None:
@@ -30,6 +41,7 @@ def atomic_write(path: Path, text: str, durable: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
@@ -181,22 +193,40 @@ def read_record(out_dir: Path, sid: str) -> dict | None:
         return None
 
 
+def read_all_records(out_dir: Path) -> list[dict]:
+    """Every record in a graded folder (its */grade.json), in folder order."""
+    return [json.loads(path.read_text()) for path in sorted(Path(out_dir).glob(f"*/{RECORD}"))]
+
+
 def gradebook_csv(records: list[dict], questions: list[str]) -> str:
-    """grades.csv: submission,status,score,max_score, then one column per question."""
+    """grades.csv: who (student id, name), which file, status, score, one column per question, and
+    why (detail: the status's reason on one line; note: what was decided about the files)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["submission", "status", "score", "max_score", *questions])
-    for rec in sorted(records, key=lambda r: r["submission"]):
+    writer.writerow(
+        ["student", "name", "submission", "status", "score", "max_score", *questions, "detail", "note"]
+    )
+    for rec in sorted(records, key=lambda r: (r.get("student") or r["submission"], r["submission"])):
         writer.writerow(
             [
+                rec.get("student") or rec["submission"],
+                rec.get("name", ""),
                 rec["submission"],
                 rec["status"],
                 _num(rec["score"]),
                 _num(rec["max_score"]),
                 *(_num(rec["questions"].get(q, 0.0)) for q in questions),
+                one_line(rec.get("detail", "")),
+                one_line(rec.get("note", "")),
             ]
         )
     return buf.getvalue()
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """`text` on one line, cut at `limit` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _num(value: float) -> str:
@@ -204,13 +234,16 @@ def _num(value: float) -> str:
 
 
 def summarize(records: list[dict], ag: Autograder) -> dict:
-    """Per-question mean, share of full marks and most frequent failing case; status counts."""
+    """Per-question mean, share of full marks and most frequent failing case over the graded
+    submissions (`Status.graded`); status counts; how many were left out of the statistics and why."""
+    graded = [r for r in records if Status(r["status"]).graded]
+    left_out = Counter(r["status"] for r in records if not Status(r["status"]).graded)
     questions = {}
     for tf in ag.test_files:
-        scores = [r["questions"].get(tf.name, 0.0) for r in records]
+        scores = [r["questions"].get(tf.name, 0.0) for r in graded]
         failing = Counter(
             c.get("test", c["case"])
-            for r in records
+            for r in graded
             for c in r["cases"]
             if c["question"] == tf.name and not c["passed"]
         )
@@ -224,14 +257,21 @@ def summarize(records: list[dict], ag: Autograder) -> dict:
             "most_failed_case": top[0][0] if top else None,
             "most_failed_count": top[0][1] if top else 0,
         }
-    totals = [r["score"] for r in records]
+    totals = [r["score"] for r in graded]
     return {
         "submissions": len(records),
+        "graded": len(graded),
+        "left_out": dict(sorted(left_out.items())),
         "max_score": ag.max_score,
         "mean_score": round(sum(totals) / len(totals), 4) if totals else 0.0,
         "statuses": dict(Counter(r["status"] for r in records)),
         "questions": questions,
     }
+
+
+def _left_out(summary: dict) -> str:
+    parts = [f"{count} {status}" for status, count in summary.get("left_out", {}).items()]
+    return f"left out of the statistics: {', '.join(parts)}" if parts else "none left out"
 
 
 def summary_table(summary: dict) -> str:
@@ -242,27 +282,41 @@ def summary_table(summary: dict) -> str:
         lines.append(f"{name:<10}{q['max']:>6g}{q['mean']:>8.2f}{q['full_marks_share']:>7.0%}  {fail}")
     statuses = ", ".join(f"{k}: {v}" for k, v in sorted(summary["statuses"].items()))
     lines.append(
-        f"{summary['submissions']} submissions, mean {summary['mean_score']:.2f} / "
-        f"{summary['max_score']:g}; {statuses}"
+        f"{summary['submissions']} submissions, {summary['graded']} graded: "
+        f"mean {summary['mean_score']:.2f} / {summary['max_score']:g}; {statuses}; {_left_out(summary)}"
     )
     return "\n".join(lines)
 
 
-def score_plot(records: list[dict], max_score: float, target: Path) -> None:
-    """Save a histogram of total scores."""
+def score_plot(summary: dict, records: list[dict], target: Path) -> None:
+    """Save a histogram of the graded submissions' total scores, one bar per point."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.hist([r["score"] for r in records], bins=20, range=(0, max(max_score, 1e-9)), color="#3b6ea8")
+    max_score = summary["max_score"]
+    scores = [r["score"] for r in records if Status(r["status"]).graded]
+    edges = [k - 0.5 for k in range(int(max_score) + 2)]  # bars centred on 0, 1, ..., max
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    ax.hist(scores, bins=edges, color="#3b6ea8", edgecolor="white")
+    ax.set_xlim(-0.5, max_score + 0.5)
     ax.set_xlabel(f"score (of {max_score:g})")
     ax.set_ylabel("submissions")
-    ax.set_title("Score distribution")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(f"Scores of {len(scores)} graded submissions; {_left_out(summary)}", fontsize=9)
     fig.tight_layout()
     fig.savefig(target, dpi=110)
     plt.close(fig)
+
+
+def write_ignored(out_dir: Path, ignored: list[tuple[Path, str]]) -> None:
+    """ignored.csv: every file that was seen and not graded, and why (nothing is dropped silently)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["file", "why"])
+    writer.writerows((str(path), why) for path, why in ignored)
+    atomic_write(out_dir / "ignored.csv", buf.getvalue())
 
 
 def write_gradebook(out_dir: Path, records: list[dict], ag: Autograder) -> dict:
@@ -272,5 +326,5 @@ def write_gradebook(out_dir: Path, records: list[dict], ag: Autograder) -> dict:
     atomic_write(out_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
     atomic_write(out_dir / "summary.txt", summary_table(summary) + "\n")
     if records:
-        score_plot(records, ag.max_score, out_dir / "scores.png")
+        score_plot(summary, records, out_dir / "scores.png")
     return summary

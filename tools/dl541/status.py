@@ -22,6 +22,7 @@ class Status(str, Enum):
     ERROR = "error"  # a cell or statement raised; the rest still ran
     INVALID = "invalid"  # not gradable at all: wrong file type, broken notebook, empty zip
     DUPLICATE = "duplicate"  # another submission already has this name
+    MISSING = "missing"  # on the roster, but nothing was submitted
     OK = "ok"  # everything ran
 
     __str__ = str.__str__  # "ok", not "Status.OK", in f-strings and messages
@@ -31,6 +32,11 @@ class Status(str, Enum):
         """Higher is more serious; OK is 0."""
         members = list(Status)
         return len(members) - 1 - members.index(self)
+
+    @property
+    def graded(self) -> bool:
+        """Whether its marks say something about the work: it ran (statistics count only these)."""
+        return self not in (Status.TAMPERED, Status.INVALID, Status.DUPLICATE, Status.MISSING)
 
     @classmethod
     def worst(cls, statuses: Iterable[Status]) -> Status:
