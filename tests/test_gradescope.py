@@ -115,26 +115,8 @@ def test_otter_run_gives_the_dl541_grade(depth_build, depth_ag, depth_samples, o
     subs = [otter_exploit, depth_samples["reference.ipynb"]]
     records = {r["submission"]: r for r in grade_batch(depth_ag, subs, tmp_path / "grade", Options(jobs=2))}
     for sub in subs:
-        out = tmp_path / f"otter-{sub.stem}"
-        out.mkdir()
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "otter",
-                "run",
-                "-a",
-                str(depth_build.autograder_zip),
-                "-o",
-                str(out),
-                str(sub),
-            ],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-        )
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-        results = json.loads((out / "results.json").read_text())
+        results = gradescope.otter_run(depth_build.autograder_zip, sub)
+        assert results is not None, f"otter run wrote no results.json for {sub.name}"
         assert results["score"] == records[sub.name]["score"], (sub.name, results["output"])
         assert results == json.loads((tmp_path / "grade" / sub.name / "results.json").read_text())
     assert records["exploit.ipynb"]["score"] == 0
@@ -194,3 +176,37 @@ def test_otter_additions_are_not_the_submission(tmp_path):
     assert gradescope.find_submission(tmp_path) == tmp_path / "depth.py"
     (tmp_path / "depth.ipynb").write_text("{}")
     assert gradescope.find_submission(tmp_path) == tmp_path / "depth.ipynb"  # a notebook comes first
+
+
+@pytest.mark.slow
+def test_otter_run_gives_every_attack_the_dl541_grade(depth_build, depth_ag, tmp_path):
+    """Every patch, cheat and lying value of test_tamper, through `otter run -a autograder.zip` (slow:
+    a fresh Otter process and kernel per submission): the score `dl541 grade` gives, every time."""
+    import test_tamper as tamper
+
+    folder = tmp_path / "attacks"
+    folder.mkdir()
+    victim = folder / "victim.py"
+    victim.write_text(tamper.REFERENCE)
+    sources = {f"patch-{n}": tamper.REFERENCE + "\n\n" + code for n, code in tamper.PATCHES.items()}
+    for name, code in tamper.CHEATS.items():
+        own = (
+            code.replace("VICTIM", repr(str(victim)))
+            if name.startswith("opens-")
+            else tamper.REFERENCE + code
+        )
+        sources[f"cheat-{name}"] = own
+    for name, (code, _) in tamper.LIES.items():
+        sources[f"lie-{name}"] = tamper.REFERENCE + "\n\n" + tamper.LIARS + "\n\n" + code
+    subs = []
+    for name, source in sources.items():
+        subs.append(folder / f"{name}.py")
+        subs[-1].write_text(source)
+    records = {r["submission"]: r for r in grade_batch(depth_ag, subs, tmp_path / "grade", tamper.OPTIONS)}
+    differ = {}
+    for sub in subs:
+        results = gradescope.otter_run(depth_build.autograder_zip, sub, timeout=300)
+        score = None if results is None else results["score"]
+        if score != records[sub.name]["score"]:
+            differ[sub.name] = (score, records[sub.name]["score"], records[sub.name]["status"])
+    assert differ == {}

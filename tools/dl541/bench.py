@@ -6,7 +6,6 @@ with no isolation: what grading cannot beat on one core.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -79,28 +78,9 @@ def time_grade(ag, files: list[Path], jobs: int, out: Path) -> float:
 def time_otter(zip_path: Path, files: list[Path], limit: int | None) -> tuple[float, int]:
     """Seconds for `otter run` over the files, one after another (scaled up if `limit` < n)."""
     chosen = files[: limit or len(files)]
-    env = dict(os.environ, MPLBACKEND="Agg")
     start = time.perf_counter()
     for path in chosen:
-        with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "otter",
-                    "run",
-                    "-a",
-                    str(zip_path),
-                    "-o",
-                    tmp,
-                    "--no-logo",
-                    str(path),
-                ],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
+        gradescope.otter_run(zip_path, path)
     elapsed = time.perf_counter() - start
     return elapsed * len(files) / len(chosen), len(chosen)
 

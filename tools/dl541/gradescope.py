@@ -9,7 +9,11 @@ a submission gets one grade, made by one confined child, on every path.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -92,3 +96,31 @@ def layout(root: Path, autograder_zip: Path, upload: Path) -> Path:
     else:
         shutil.copy(upload, root / "submission" / upload.name)
     return root
+
+
+def otter_run(autograder_zip: Path, upload: Path, timeout: float = 600) -> dict | None:
+    """Grade `upload` with Otter's own runner, `otter run -a autograder_zip` (which hands grading to
+    dl541 through its plugin), in a fresh process; its results.json, or None if it wrote none."""
+    with tempfile.TemporaryDirectory(prefix="dl541-otter-run-") as tmp:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "otter",
+                "run",
+                "-a",
+                str(autograder_zip),
+                "-o",
+                tmp,
+                "--no-logo",
+                str(upload),
+            ],
+            cwd=tmp,
+            env=dict(os.environ, MPLBACKEND="Agg"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=timeout,
+            check=False,
+        )
+        results = Path(tmp) / "results.json"
+        return json.loads(results.read_text()) if results.is_file() else None
