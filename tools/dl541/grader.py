@@ -217,6 +217,7 @@ def grade_locally(
     ctx = multiprocessing.get_context("fork")
     running: list[Job] = []
     dying: list = []  # children killed once done, reaped without waiting for their exit
+    prepared: list = []
 
     def fill() -> Iterator[Graded]:
         while queue and len(running) < max(1, options.jobs):
@@ -243,6 +244,8 @@ def grade_locally(
             )
             _start_attempt(ctx, ag, job, options, guard)
             running.append(job)
+            if not prepared:
+                prepared.append(report.prepare_to_write())  # while the first child grades
 
     try:
         while queue or running:

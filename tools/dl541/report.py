@@ -11,7 +11,6 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from otter.run import AutograderConfig
 from otter.test_files import GradingResults
 from otter.test_files.abstract_test import TestCaseResult
 
@@ -161,6 +160,8 @@ def gradescope_results(ag: Autograder, record: dict) -> dict:
     Hidden tests' results (their messages carry counter-examples) get the visibility the instructor
     chose at build time (`dl541 build --hidden-visibility`), the same on every grading path.
     """
+    from otter.run import AutograderConfig  # imports pandas: see `prepare_to_write`
+
     out = grading_results(ag, record).to_gradescope_dict(AutograderConfig(ag.config))
     for test in out["tests"]:
         if test.get("visibility") != "visible":
@@ -175,6 +176,15 @@ def gradescope_results(ag: Autograder, record: dict) -> dict:
         }
     }
     return out
+
+
+def prepare_to_write() -> None:
+    """Import what writing results.json needs (Otter's runner config, which imports pandas).
+
+    The grader calls it once its first child is running, so that on a two-core machine the import
+    overlaps the grading instead of delaying the first fork; forked children never load pandas.
+    """
+    import otter.run  # noqa: F401
 
 
 def write_submission(out_dir: Path, ag: Autograder, record: dict, output: str) -> None:
