@@ -67,7 +67,7 @@ def test_what_counts_as_introspection():
     assert not sensitive("open", ("/tmp/x", "r", 0)) and not sensitive("import", ("torch",))
 
 
-def test_introspection_is_refused_to_student_code_only_while_it_runs():
+def test_introspection_is_refused_to_student_code_whatever_the_depth_says():
     _, hook = _hook(depth=1)
     with pytest.raises(RuntimeError, match=r"^sys\._getframe is not allowed while grading$"):
         STUDENT(hook, "sys._getframe", (1,))
@@ -80,8 +80,11 @@ def test_introspection_is_refused_to_student_code_only_while_it_runs():
     assert hook("sys._getframe", (1,)) is None  # a library (here: the test) may use frames
     assert HELPER(hook, "sys._getframe", (1,)) is None  # a frame helper that the student did not call
 
-    _, outside = _hook(depth=0)  # the grader's own code, between two calls into the submission
-    assert STUDENT(outside, "sys._getframe", (1,)) is None
+    # who asks decides, not the depth, which student code that reaches the guard could set to 0
+    guard, outside = _hook(depth=0)
+    with pytest.raises(RuntimeError, match=r"^sys\._getframe is not allowed while grading$"):
+        STUDENT(outside, "sys._getframe", (1,))
+    assert outside("sys._getframe", (1,)) is None  # the grader's own code
 
 
 def test_a_frame_helper_called_by_student_code_is_refused_too():
@@ -107,3 +110,82 @@ def test_installing_adds_the_hook_built_here(monkeypatch):
     assert STUDENT(hook, "open", (5, "r", 0)) is None
     with pytest.raises(RuntimeError, match="^open is not allowed"):
         STUDENT(hook, "open", (6, "r", 0))
+
+
+def test_changing_what_a_function_does_is_refused_and_voids_the_grade():
+    import torch
+
+    guard = Guard()
+    guard.snapshot()
+    hook = audit_hook(guard)
+    new_code = (lambda *a, **k: None).__code__
+    library = torch.testing.assert_close
+    with pytest.raises(RuntimeError, match=r"^changing __code__ of [\w.]*assert_close is not allowed"):
+        STUDENT(hook, "object.__setattr__", (library, "__code__", new_code))
+    with pytest.raises(RuntimeError, match="^changing __kwdefaults__ of "):
+        STUDENT(hook, "object.__setattr__", (library, "__kwdefaults__", {}))
+    with pytest.raises(RuntimeError, match="^changing __defaults__ of "):
+        STUDENT(hook, "object.__delattr__", (library, "__defaults__"))
+    assert guard.problem.startswith("the submission changed __code__ of ")
+    assert guard.problem.endswith("assert_close, which is not allowed while grading (refused)")
+    problems: list[str] = []
+    hook("dl541.problems", (problems,))  # what the grading child reads back
+    assert len(problems) == 3 and problems[0] == guard.problem
+    # no student code on the stack: a library (or the grader) may do so
+    assert hook("object.__setattr__", (library, "__kwdefaults__", {})) is None
+
+
+def test_the_guards_own_functions_and_class_cannot_be_changed_by_anyone():
+    from dl541.guard import core
+
+    guard = Guard()
+    hook = audit_hook(guard)
+    wrapper = guard.wrap(lambda n: n)
+    for target, attr in ((core.verify, "__defaults__"), (core.leave, "__code__"), (wrapper, "__code__")):
+        with pytest.raises(RuntimeError, match=f"^changing {attr} of the grader's own function"):
+            hook("object.__setattr__", (target, attr, None))  # the test itself asks: still refused
+    with pytest.raises(RuntimeError, match="^changing the class of the grader's guard is not allowed"):
+        hook("object.__setattr__", (guard, "__class__", type("Other", (Guard,), {"__slots__": ()})))
+    assert hook("object.__setattr__", (Guard(), "__class__", Guard)) is None  # another guard: not this one
+
+
+def test_the_submissions_own_and_generated_functions_stay_its_to_change():
+    from collections import namedtuple
+
+    guard = Guard()
+    guard.snapshot()
+    hook = audit_hook(guard)
+    env: dict = {}
+    exec(compile("def mine(a, b=1):\n    return a\n", "<cell 2>", "exec"), env)
+    assert STUDENT(hook, "object.__setattr__", (env["mine"], "__defaults__", (2,))) is None
+    point = namedtuple("Point", "x y")  # its __new__ is generated ("<string>") and given defaults
+    assert STUDENT(hook, "object.__setattr__", (point.__new__, "__defaults__", (0, 0))) is None
+    assert STUDENT(hook, "object.__setattr__", (env["mine"], "__name__", "other")) is None
+    assert guard.problem is None
+
+
+def test_what_the_guard_found_is_kept_by_the_hook():
+    guard = Guard()
+    hook = audit_hook(guard)
+    hook("dl541.tampered", ("the submission changed torch.allclose",))
+    hook("dl541.tampered", (object(),))  # not a message: ignored
+    found: list[str] = []
+    hook("dl541.problems", (found,))
+    hook("dl541.problems", ("not a list",))
+    assert found == ["the submission changed torch.allclose"]
+
+
+def test_the_hook_looks_up_no_global():
+    import dis
+    import types
+
+    functions, todo = [], [audit_hook(Guard())]
+    while todo:  # the hook and every function it reaches through closures
+        function = todo.pop()
+        functions.append(function)
+        cells = function.__closure__ or ()
+        todo += [c.cell_contents for c in cells if type(c.cell_contents) is types.FunctionType]
+    assert {f.__name__ for f in functions} >= {"hook", "changing", "student_on_stack", "asked_by_student"}
+    for function in functions:
+        names = {i.argval for i in dis.get_instructions(function) if i.opname == "LOAD_GLOBAL"}
+        assert not names, (function.__name__, names)

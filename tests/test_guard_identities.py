@@ -29,7 +29,8 @@ def test_the_package_composes_one_guard_and_exports_what_the_grader_imports():
 
     assert Guard.__mro__[1:5] == (IdentityRecord, ValueRule, Wrapping, AuditHook)
     guard = Guard()
-    assert (guard.depth, guard.problem, guard._wrappers, guard._full) == (0, None, {}, [])
+    assert (guard.depth, guard.problem, guard._guarded_classes, guard._full) == (0, None, {}, ())
+    assert not hasattr(guard, "__dict__")  # no instance attribute can shadow a method
     assert {"Guard", "Tampered", "referenced_names", "is_student_code", "STUDENT_FILES"} <= set(vars(package))
 
 

@@ -136,7 +136,7 @@ def test_a_student_callable_in_a_result_comes_back_guarded():
     guard = Guard()
     returned = [env["helper"]]
     vetted = guard.safe_result(returned, "make")
-    assert vetted is not returned and vetted[0] is not env["helper"] and id(vetted[0]) in guard._wrappers
+    assert vetted is not returned and vetted[0] is not env["helper"] and guard._is_wrapper(vetted[0])
     with pytest.raises(TypeError, match=r"^helper returned an instance of IntLike"):
         vetted[0](1)
     # a library's callable, holding no student code, is handed on as it is

@@ -104,7 +104,8 @@ def test_a_wrapper_is_known_by_identity_not_by_a_mark():
     guard, env = _guarded()
     wrapper = env["lie"]
     assert guard.wrap(wrapper) is wrapper
-    raw = guard._wrappers[id(wrapper)][1]
+    raw = guard._unwrap(wrapper)
+    assert raw is not wrapper and guard._is_wrapper(wrapper) and not guard._is_wrapper(raw)
     raw.__dl541_guarded__ = True  # what the wrapper carries: a submission can forge it
     assert guard.wrap(raw) is not raw
 
@@ -119,7 +120,7 @@ def test_a_global_rebound_by_a_guarded_call_is_guarded_again():
     guard, env = _guarded()
     before = env["helper"]
     assert env["rebind"]() == 0
-    assert env["helper"] is not before and id(env["helper"]) in guard._wrappers
+    assert env["helper"] is not before and guard._is_wrapper(env["helper"])
     with pytest.raises(TypeError, match=r"^helper returned an instance of IntLike"):
         env["helper"]()
 
@@ -145,9 +146,8 @@ def test_a_value_faking_method_serves_the_submission_but_not_the_tests():
 def test_a_rewritten_wrapper_voids_the_grade():
     guard, env = _guarded()
     wrapper = env["helper"]
-    wrapper.__code__ = (lambda func, self, what: lambda *a, **k: func(*a, **k) if (self, what) else 0)(
-        1, 2, 3
-    ).__code__
+    # without the audit hook (which refuses this outright): the pins see it
+    wrapper.__code__ = (lambda func, what: lambda *a, **k: func(*a, **k) if what else 0)(1, 2).__code__
     with pytest.raises(Tampered, match="the submission changed the wrapper that guards one of its functions"):
         env["depth_seen"](guard)
     assert guard.problem == "the submission changed the wrapper that guards one of its functions"

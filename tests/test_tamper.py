@@ -20,6 +20,18 @@ REFERENCE = Assignment.named("depth").reference.read_text()
 OPTIONS = Options(jobs=2, timeout=60, limits=Limits(test_timeout=20))
 WRONG_COUNT = "\n\ndef count_weights(layer_sizes):\n    return 0\n"
 
+#: Finds the guard from one of its wrappers (an attack appended below calls it from inside a call).
+FIND_GUARD = textwrap.dedent("""
+    def _find_guard(function):
+        found = [cell.cell_contents for cell in function.__closure__ or ()]
+        for const in function.__code__.co_consts:
+            found.extend(const if isinstance(const, tuple) else (const,))
+        for obj in found:
+            if hasattr(type(obj), "safe_result") and hasattr(type(obj), "verify"):
+                return obj
+        raise LookupError("no guard in sight")
+    """)
+
 PATCHES = {
     "torch-allclose": "import torch\ntorch.allclose = lambda *a, **k: True\n",
     "torch-equal": "import torch\ntorch.equal = lambda *a, **k: True\n",
@@ -62,6 +74,147 @@ PATCHES = {
 
             wrapper.__code__ = bare(None, None, None).__code__
             return _real(layer_sizes)
+        """),
+    # the guard itself, reached from a wrapper (its closure, its code's constants): disarmed, or its
+    # record emptied or rewritten, while a library is patched or a lie returned
+    "disarms-verify": FIND_GUARD
+    + textwrap.dedent("""
+        _real = count_weights
+
+        def count_weights(layer_sizes):
+            guard = _find_guard(globals()["count_weights"])
+            try:
+                guard.verify = lambda fast=False: None
+            except AttributeError:  # no instance attributes: the class, then
+                type(guard).verify = lambda self, fast=False: None
+            import torch
+            torch.allclose = lambda *a, **k: True
+            return _real(layer_sizes)
+        """),
+    "disarms-value-rule": FIND_GUARD
+    + textwrap.dedent("""
+        _real = count_weights
+
+        class _Lie(int):
+            def __eq__(self, other):
+                return True
+
+            __hash__ = int.__hash__
+
+        def count_weights(layer_sizes):
+            guard = _find_guard(globals()["count_weights"])
+            try:
+                guard.safe_result = lambda value, what="": value
+            except AttributeError:
+                type(guard).safe_result = lambda self, value, what="": value
+            return _Lie(_real(layer_sizes))
+        """),
+    "clears-record": FIND_GUARD
+    + textwrap.dedent("""
+        _real = count_weights
+
+        def count_weights(layer_sizes):
+            guard = _find_guard(globals()["count_weights"])
+            for name in ("_full", "_fast", "_sized"):
+                if isinstance(getattr(guard, name, None), list):
+                    getattr(guard, name).clear()
+            state = getattr(guard, "_state", None)
+            if isinstance(state, tuple):  # one immutable tuple: empty what it records, put it back
+                guard._state = (tuple(x[:0] if isinstance(x, tuple) else x for x in state[0]), *state[1:])
+            import torch
+            torch.allclose = lambda *a, **k: True
+            return _real(layer_sizes)
+        """),
+    "rewrites-recorded-values": FIND_GUARD
+    + textwrap.dedent("""
+        _real = count_weights
+
+        def count_weights(layer_sizes):
+            import torch
+            torch.allclose = lambda *a, **k: True
+            guard = _find_guard(globals()["count_weights"])
+            for group in (*guard._fast, *guard._full):
+                if "allclose" in group.keys:
+                    group.values = tuple(group.namespace[k] for k in group.keys)
+            return _real(layer_sizes)
+        """),
+    "rewrites-wrapper-cell": textwrap.dedent("""
+        _real = count_weights
+
+        def count_weights(layer_sizes):
+            wrapper = globals()["count_weights"]
+            for cell in wrapper.__closure__:
+                if callable(cell.cell_contents):
+                    cell.cell_contents = _real.__wrapped__ if hasattr(_real, "__wrapped__") else _real
+            return _real(layer_sizes)
+        """),
+    "rewrites-guard-global": FIND_GUARD
+    + textwrap.dedent("""
+        _real = count_weights
+
+        class _Lie(int):
+            def __eq__(self, other):
+                return True
+
+            __hash__ = int.__hash__
+
+        def count_weights(layer_sizes):
+            import dl541.guard.values as values
+            kinds = values._kinds()
+            values._K = kinds._replace(plain=kinds.plain | {_Lie}, plain_ids=kinds.plain_ids | {id(_Lie)})
+            return _Lie(_real(layer_sizes))
+        """),
+    "disarms-checks-through-builtins": textwrap.dedent("""
+        _real = count_weights
+
+        def count_weights(layer_sizes):
+            import builtins, operator, torch
+            builtins.all, builtins.any = (lambda items: True), (lambda items: False)
+            operator.is_ = lambda a, b: True
+            torch.allclose = lambda *a, **k: True
+            return _real(layer_sizes)
+        """),
+    # a library function's code or defaults replaced (same object: identity alone cannot see it)
+    "replaces-library-code": (
+        "import torch.testing\ntorch.testing.assert_close.__code__ = (lambda *a, **k: None).__code__\n"
+    ),
+    "replaces-library-kwdefaults": (
+        "import torch.testing\n"
+        "defaults = torch.testing.assert_close.__kwdefaults__\n"
+        "torch.testing.assert_close.__kwdefaults__ = {**defaults, 'atol': 1e9}\n"
+    ),
+    "changes-kwdefaults-in-place": textwrap.dedent("""
+        _real = count_weights
+
+        def count_weights(layer_sizes):
+            import torch.testing
+            torch.testing.assert_close.__kwdefaults__.update(rtol=1e9, atol=1e9)
+            return _real(layer_sizes)
+        """),
+    # disarm inside one call, return a lie, and let the lie re-arm the guard when a test uses it
+    "disarms-and-rearms-in-one-call": FIND_GUARD
+    + textwrap.dedent("""
+        _real = count_weights
+
+        def count_weights(layer_sizes):
+            guard = _find_guard(globals()["count_weights"])
+            cls = type(guard)
+            try:
+                guard.safe_result = lambda value, what="": value
+                rearm = lambda: delattr(guard, "safe_result")
+            except AttributeError:
+                original = cls.__dict__["safe_result"]
+                type.__setattr__(cls, "safe_result", lambda self, value, what="": value)
+                rearm = lambda: type.__setattr__(cls, "safe_result", original)
+
+            class _Lie(int):
+                def __eq__(self, other):
+                    rearm()
+                    return True
+
+                __hash__ = int.__hash__
+
+            return _Lie(_real(layer_sizes))
         """),
 }
 
@@ -116,6 +269,23 @@ CHEATS = {
     "opens-other-submission": "exec(open(VICTIM).read())\n",  # the fixture names the file
     # kill the grader so that nobody gets graded
     "kills-grader": WRONG_COUNT + "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n",
+    # make every call look nested (no check, no vetting) and return a lie that puts the count back
+    "fakes-depth": WRONG_COUNT
+    + FIND_GUARD
+    + textwrap.dedent("""
+        def count_weights(layer_sizes):
+            guard = _find_guard(globals()["count_weights"])
+            guard.depth = 100
+
+            class _Lie(int):
+                def __eq__(self, other):
+                    guard.depth = 0
+                    return True
+
+                __hash__ = int.__hash__
+
+            return _Lie(0)
+        """),
     "rewrites-support-module": WRONG_COUNT
     + textwrap.dedent("""
         import dl541_testing
@@ -773,14 +943,14 @@ def test_rewriting_a_wrapper_voids_and_rebinding_a_method_is_guarded_again():
     source = LIARS + textwrap.dedent("""
         def rewrites_code(sizes):
             wrapper = globals()["rewrites_code"]
-            bare = (lambda func, self, what: lambda *a: func(*a) if (self, what) else 0)(1, 2, 3)
+            bare = (lambda func, what: lambda *a: func(*a) if what else 0)(1, 2)  # the wrapper's cells
             wrapper.__code__ = bare.__code__
             return 0
 
 
-        def rewrites_cell(sizes):  # a fake guard, from the next call on (and at once, for this one's checks)
+        def rewrites_cell(sizes):  # the function it guards, from the next call on
             wrapper = globals()["rewrites_cell"]
-            wrapper.__closure__[wrapper.__code__.co_freevars.index("self")].cell_contents = None
+            wrapper.__closure__[wrapper.__code__.co_freevars.index("func")].cell_contents = lambda s: 0
             return 0
 
 

@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from . import confine, habits
-from .guard import Guard, Tampered
+from .guard import Guard, Tampered, core
 from .protocol import PASSED, Kind, Sender, failed
 from .settings import Limits
 from .submission import Chunk
@@ -193,13 +193,28 @@ def child_main(
     device: str,
     limits: Limits,
 ) -> None:
-    """Entry point of the forked child: confine, run the cells, run the test cases, exit."""
+    """Entry point of the forked child: confine, run the cells, run the test cases, exit.
+
+    What it calls after student code has run is bound here first, in this frame's locals (which the
+    audit hook keeps out of student code's reach): rebinding this module's names, or the guard's
+    methods, changes nothing of what it does. It checks the guard against a seal held here, with what
+    the audit hook refused and what this loop itself runs (`core.check_seal`), after loading, after
+    every test case and at the end; and the full record after loading and after each question: a
+    change found voids the grade before the case's result is sent.
+    """
     import multiprocessing
 
     process = multiprocessing.current_process()
     process._args, process._kwargs = (), {}  # the pipe key must not be reachable from student code
     channel = Sender(conn, key)
     del key
+    send, tampered, exit_now = channel.send, Tampered, os._exit
+    verify, guard_namespace, restore = guard.verify, guard.guard_namespace, _restore
+    seal, check_seal = core.seal, core.check_seal
+    depth = (core._get_depth, core._set_depth)
+    run_chunk, run_case, try_send, kinds = _run_chunk, _run_case, _try_send, Kind
+    get_problem = core._get_problem
+    sealed = None
     try:
         # Inherited descriptors include the other submissions' pipes: never leave them reachable.
         keep = conn.fileno()
@@ -213,37 +228,53 @@ def child_main(
         )
         _redirect_output(scratch, limits.output_bytes)
         confinement = _confine(scratch, autograder_root, device, limits)
-        guard.verify()  # the snapshot was taken in the parent: set-up must not have changed anything
-        guard.install_audit_hook()
-        channel.send(Kind.READY, seccomp=confinement.seccomp, landlock=confinement.landlock)
+        verify()  # the snapshot was taken in the parent: set-up must not have changed anything
+        hook = guard.install_audit_hook()  # held here only: it tells what it refused
+        sealed = seal(guard)
+        send(kinds.READY, seccomp=confinement.seccomp, landlock=confinement.landlock)
         env: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
         for index, chunk in enumerate(chunks):
             if index in plan.skip_cells:
                 continue
-            channel.send(Kind.BEGIN, cell=index)
-            error = _run_chunk(guard, chunk, env)
-            guard.verify(fast=True)
-            channel.send(Kind.CELL, cell=index, error=error)
-        guard.verify()  # the full record once the submission is loaded, then after each question
-        guard.guard_namespace(env)
+            send(kinds.BEGIN, cell=index)
+            error = run_chunk(guard, chunk, env, depth)
+            verify(True)
+            send(kinds.CELL, cell=index, error=error)
+        check_seal(guard, sealed, hook)
+        verify()  # the full record once the submission is loaded, then after each question
+        guard_namespace(env)
         for tf in test_files:
             for tc in tf.test_cases:
                 if (tf.name, tc.name) in plan.skip_cases:
                     continue
-                channel.send(Kind.BEGIN, question=tf.name, case=tc.name)
-                passed, message = _run_case(tf, tc, env)
-                guard.verify(fast=tc is not tf.test_cases[-1])
-                channel.send(Kind.CASE, question=tf.name, case=tc.name, passed=passed, message=message)
-        channel.send(Kind.DONE)
-    except Tampered as exc:
-        guard.restore()
-        _try_send(channel, Kind.TAMPERED, str(exc))
+                send(kinds.BEGIN, question=tf.name, case=tc.name)
+                passed, message = run_case(tf, tc, env)
+                check_seal(guard, sealed, hook, env)  # the guard, and what this loop runs, as sealed
+                verify(tc is not tf.test_cases[-1])  # fast; the full record after each question
+                send(kinds.CASE, question=tf.name, case=tc.name, passed=passed, message=message)
+        check_seal(guard, sealed, hook, env)
+        send(kinds.DONE)
+    except tampered as exc:
+        restore(guard, sealed)
+        try_send(channel, kinds.TAMPERED, str(exc))
     except BaseException as exc:  # noqa: BLE001 - report the grader's own failure, then leave
-        guard.restore()
-        problem = guard.problem or f"{type(exc).__name__}: {exc}"
-        _try_send(channel, Kind.TAMPERED if guard.problem else Kind.FATAL, problem[:2000])
+        restore(guard, sealed)
+        problem = get_problem(guard) or f"{type(exc).__name__}: {exc}"
+        try_send(channel, kinds.TAMPERED if get_problem(guard) else kinds.FATAL, str(problem)[:2000])
     finally:
-        os._exit(0)
+        exit_now(0)
+
+
+def _restore(guard: Guard, sealed: tuple | None) -> None:
+    """Put back what the record holds, as far as possible (so that the report can be sent): from the
+    seal once taken, since the guard's own state may be the submission's by now."""
+    try:
+        groups = sealed[0][core.GROUPS][0] if sealed is not None else guard._full
+        for group in groups:
+            if group.check():
+                group.restore()
+    except BaseException:  # noqa: BLE001, S110 - best effort: the grade is void whatever happens here
+        pass
 
 
 def _try_send(channel: Sender, kind: Kind, what: str) -> None:
@@ -253,12 +284,16 @@ def _try_send(channel: Sender, kind: Kind, what: str) -> None:
         pass
 
 
-def _run_chunk(guard: Guard, chunk: Chunk, env: dict) -> dict | None:
+def _run_chunk(guard: Guard, chunk: Chunk, env: dict, depth: tuple) -> dict | None:
+    """Run one cell as student code (counted in the guard's `depth`, read and written by `depth`, the
+    slot's own accessors: a cell may change the guard's class, not those)."""
     try:
         code = compile(chunk.source, f"<{chunk.label}>", "exec")
     except SyntaxError as exc:
         return {"kind": "SyntaxError", "message": f"line {exc.lineno}: {exc.msg}"}
-    guard.depth += 1
+    get_depth, set_depth = depth
+    before = get_depth(guard)
+    set_depth(guard, before + 1)
     try:
         exec(code, env)
     except SystemExit as exc:
@@ -270,7 +305,7 @@ def _run_chunk(guard: Guard, chunk: Chunk, env: dict) -> dict | None:
     except BaseException as exc:  # noqa: BLE001 - student code may raise anything
         return {"kind": type(exc).__name__, "message": str(exc)[:2000]}
     finally:
-        guard.depth -= 1
+        set_depth(guard, before)
     return None
 
 

@@ -4,12 +4,12 @@ Before student code runs, the guard records the identity of every attribute of t
 and classes that the tests and the grader rely on (torch, numpy, hypothesis, otter, dl541,
 builtins, ...). Every entry point into student code that the tests can call (its functions,
 the methods of its classes, callables it returns) is wrapped. The whole record is checked after
-loading and after each question (a change voids the grade); after each outermost call and each
-test, the part of it that test code reaches between two calls (the names the tests mention, in
-torch's and numpy's large namespaces) is checked too, so a patch is seen while it is live. An
-audit hook, which cannot be removed, refuses frame, gc, ctypes and tracing introspection
-while student code runs, so the grader's own state (its pipe key, the tests' expected values)
-is out of reach.
+loading and after each test case (a change voids the grade); after each outermost call, the part
+of it that test code reaches between two calls (the names the tests mention, in torch's and
+numpy's large namespaces) is checked too, so a patch is seen while it is live. An audit hook,
+which cannot be removed, refuses frame, gc, ctypes and tracing introspection to student code, so
+the grader's own state (its pipe key, the tests' expected values) is out of reach, and refuses
+replacing the code or defaults of the functions grading relies on.
 
 A value that crosses from student code into a test (what an outermost call returns, a global
 the tests read) must be what it claims to be: exact built-in values, exact tensors and arrays,
@@ -20,13 +20,20 @@ a rebound global or method is guarded again, a rewritten wrapper voids the grade
 
 One module per job, composed here into the `Guard` that the grader uses: `identities` (the record
 and its checks), `values` (the value rule), `wrapping` (the wrappers and what keeps them in place),
-`audit` (the audit hook); `student` says which code is the submission's.
+`audit` (the audit hook); `student` says which code is the submission's; `core` holds the guard's
+state and the checks that must hold even when student code has reached the guard (its wrappers'
+code holds it): they depend on nothing the submission can rebind, see any change to the guard's
+state made during a call before anything of the guard runs again, and check the guard's own code
+before it runs. The grading child keeps a seal of the guard where student code cannot reach it
+(`seal`, `check_seal`).
 """
 
 from __future__ import annotations
 
+from . import core
 from .audit import AuditHook
-from .identities import IdentityRecord, Tampered, referenced_names
+from .core import Tampered
+from .identities import IdentityRecord, referenced_names
 from .student import STUDENT_FILES, is_student_code
 from .values import ValueRule
 from .wrapping import Wrapping
@@ -62,8 +69,14 @@ class Guard(IdentityRecord, ValueRule, Wrapping, AuditHook):
       and how deep inside it we are;
     - `install_audit_hook` (audit.py).
 
-    Mixins rather than parts held by reference: a wrapper's hot path (`depth`, `verify(fast=True)`,
-    `safe_result`) is then one attribute lookup on one object, and the parts call each other freely
-    (the value rule wraps the callables it meets; a wrapper vets what its call returns). Their
-    methods are bound in `Guard`'s own namespace too (`_one_namespace`).
+    Mixins rather than parts held by reference: the parts call each other freely (the value rule
+    wraps the callables it meets; a wrapper vets what its call returns), and share one state, the
+    slots of `core._State` (no instance `__dict__`: no method can be shadowed on the instance).
+    Their methods are bound in `Guard`'s own namespace too (`_one_namespace`).
     """
+
+    __slots__ = ()
+
+    # What the grading child holds in its own frame (`seal`) and checks against (`check_seal`).
+    seal = core.seal
+    check_seal = core.check_seal

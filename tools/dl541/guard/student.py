@@ -24,14 +24,17 @@ def is_student_code(func: types.FunctionType) -> bool:
 
 
 def _defined_by_student(cls: type) -> bool:
-    for member in vars(cls).values():
-        if isinstance(member, types.FunctionType):
+    namespace = _type_dict(cls)
+    for member in list(namespace.values()):
+        if type(member) is types.FunctionType:
             return is_student_code(member)
-        if isinstance(member, (staticmethod, classmethod)) and isinstance(
-            member.__func__, types.FunctionType
+        if (
+            issubclass(type(member), (staticmethod, classmethod))
+            and type(member.__func__) is types.FunctionType
         ):
             return is_student_code(member.__func__)
-    return cls.__module__ == "__main__"
+    module = namespace.get("__module__")
+    return type(module) is str and module == "__main__"
 
 
 def _has_student_code(cls: type) -> bool:

@@ -11,18 +11,26 @@ own reason.
 from __future__ import annotations
 
 import collections
+import operator
 import types
 import weakref
 from collections.abc import Callable
 from typing import Any
 
+from . import core
+from .core import _State, commit, field
 from .student import _IMMUTABLE_TYPE, _type_dict, _type_flags, _type_mro, _type_name, is_student_code
 
 #: How deep `safe_result` follows containers; a value nested deeper (or a cycle) is refused.
 _MAX_NESTING = 32
 _RULE = "values must be exact built-in types, tensors or arrays"
 #: The built-in value types: a subclass of one could override what `==`, `hash`, ... say of it.
-_BUILTIN_VALUES = frozenset({int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset})
+_BUILTIN_VALUES = (int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset)
+#: A class is looked up by identity, never hashed or compared (its metaclass could define `__hash__`
+#: or `__eq__`, and run student code inside the checks): by `object.__hash__`, unique for a live object
+#: (and, unlike `id`, raising no audit event at each call).
+_oid = object.__hash__
+_BUILTIN_VALUE_IDS = frozenset(map(_oid, _BUILTIN_VALUES))
 #: Hooks by which torch or numpy hand an operation, or a conversion, to the object itself.
 _PROTOCOL_HOOKS = frozenset(
     {
@@ -41,7 +49,7 @@ _PROTOCOL_HOOKS = frozenset(
 _CONTAINER = frozenset(
     ("__len__", "__length_hint__", "__iter__", "__next__", "__reversed__", "__getitem__", "__contains__")
 ) | {"__missing__"}
-_OPERATORS = "add sub mul matmul truediv floordiv mod divmod pow lshift rshift and xor or".split()
+_OPERATORS = tuple("add sub mul matmul truediv floordiv mod divmod pow lshift rshift and xor or".split())
 #: Special methods through which an object can pass for a value it is not (an nn.Module may be a
 #: container, so it may define the `_CONTAINER` ones).
 _MODULE_FAKING = frozenset(
@@ -80,7 +88,8 @@ _FAKING = _MODULE_FAKING | _CONTAINER
 _C_METHODS = (types.WrapperDescriptorType, types.MethodDescriptorType, types.BuiltinMethodType)
 _VIEWS = (type({}.keys()), type({}.values()), type({}.items()), types.MappingProxyType)
 
-#: torch's and numpy's types, looked up on the first vetting (`_kinds`).
+#: torch's and numpy's types (`_kinds`): immutable, set once, when the first guard is made.
+_Kinds = collections.namedtuple("_Kinds", "plain plain_ids tensor ndarray generic module")
 _K: Any = None
 
 
@@ -93,14 +102,23 @@ def _kinds() -> Any:
         plain = {bool, int, float, complex, str, bytes, bytearray, type(None), type(...)}
         plain |= {type(NotImplemented), torch.Tensor, torch.nn.Parameter, torch.Size, torch.device}
         plain |= {torch.dtype, torch.Generator, torch.layout, torch.memory_format, numpy.dtype}
-        _K = types.SimpleNamespace(
+        _K = _Kinds(
             plain=frozenset(plain),
+            plain_ids=frozenset(map(_oid, plain)),
             tensor=torch.Tensor,
             ndarray=numpy.ndarray,
             generic=numpy.generic,
             module=torch.nn.Module,
         )
     return _K
+
+
+def _within_mro(mro: tuple, cls: type) -> bool:
+    """Whether `cls` is in `mro`, by identity (no class of the submission is compared)."""
+    for klass in mro:
+        if klass is cls:
+            return True
+    return False
 
 
 class _Lie(Exception):
@@ -140,9 +158,11 @@ def _library_subclass(cls: type, base: type) -> bool:
     if cls is collections.Counter:
         return True
     namespace = _type_dict(cls)
-    return (  # a namedtuple (its own methods are checked like any class's)
+    bases = type.__dict__["__bases__"].__get__(cls)
+    return (  # a namedtuple (its own methods are checked like any class's; it is rebuilt by tuple's)
         base is tuple
-        and type.__dict__["__bases__"].__get__(cls) == (tuple,)
+        and len(bases) == 1
+        and bases[0] is tuple
         and type(namespace.get("_fields")) is tuple
         and type(namespace.get("_make")) is classmethod
     )
@@ -157,25 +177,34 @@ def _instance_dict(value: Any, mro: tuple) -> dict | Any:
     return {}
 
 
+def _counter(cls: type, pairs: list) -> Any:
+    """A Counter of `pairs`, filled by dict's own methods (never by a Counter's `__init__`)."""
+    counter = dict.__new__(cls)
+    dict.update(counter, pairs)
+    return counter
+
+
 class _RefusedValue:
     """Base of the stand-ins for refused globals (`wrapping._refused`)."""
 
     __slots__ = ()
 
 
-class ValueRule:
+class ValueRule(_State):
     """The value rule (`safe_result`): a part of `Guard`, which composes it with `Wrapping`."""
 
+    __slots__ = ()
+
     # Of `Wrapping` (wrapping.py): which callables are our wrappers, and how student code gets guarded.
-    _wrappers: dict[int, tuple[Callable, Any]]
     wrap: Callable[..., Callable]
+    _unwrap: Callable[[Any], Any]
     _guard_class: Callable[[type], None]
     _guarded_iterator: Callable[[Any], Any]
     _carries_student_code: Callable[..., bool]
 
     def __init__(self) -> None:
         super().__init__()
-        self._vetting = "the submission"  # what the value being vetted came from
+        commit(self, plain_ids=_kinds().plain_ids)
 
     def safe_result(self, value: Any, what: str = "the submission") -> Any:
         """`value`, fit to hand to a test, or TypeError saying what `what` returned and what to return.
@@ -204,7 +233,7 @@ class ValueRule:
           are wrapped with `wrap`, and iterators (generators, map, ...) come back as iterators
           whose items are vetted, so that none of it runs unguarded; weakref proxies are refused.
         """
-        if type(value) in (_K or _kinds()).plain:  # the common case, at C speed
+        if _oid(type(value)) in (_K or _kinds()).plain_ids:  # the common case, at C speed
             return value
         self._vetting = what
         try:
@@ -212,10 +241,46 @@ class ValueRule:
         except _Lie as lie:
             raise TypeError(lie.message(f"{what} returned", "return", value)) from None
 
+    _vetted = field(core.VETTED)
+
+    def _remember_class(self, cls: type) -> None:
+        """Remember what handing on an instance of `cls` depended on (`core._known` checks it)."""
+        if _type_flags(cls) & _IMMUTABLE_TYPE or issubclass(cls, type) or _oid(cls) in self._vetted:
+            return
+        mro = _type_mro(cls)
+        if any(_oid(klass) in _BUILTIN_VALUE_IDS for klass in mro):
+            return  # rebuilt when its items are (a namedtuple, a Counter)
+        descriptor = next((_type_dict(k)["__dict__"] for k in mro if "__dict__" in _type_dict(k)), None)
+        if descriptor is not None and type(descriptor) is not types.GetSetDescriptorType:
+            return
+        names = _FAKING | _PROTOCOL_HOOKS | {"__dict__"}
+        parts, functions = [], []
+        meta = type(cls)
+        for klass in (*mro, *_type_mro(meta)):
+            if klass is object or klass is type or _type_flags(klass) & _IMMUTABLE_TYPE:
+                continue
+            namespace = _type_dict(klass)
+            keys = tuple(sorted(k for k in list(namespace) if type(k) is str and k in names))
+            values = tuple(namespace[k] for k in keys)
+            getter = (
+                (operator.itemgetter(*keys) if len(keys) > 1 else operator.itemgetter(keys[0], keys[0]))
+                if keys
+                else None
+            )
+            parts.append(
+                (namespace, len(namespace) - sum(k in namespace for k in core.VOLATILE_KEYS), getter, values)
+            )
+            for value in values:
+                for function in (value, self._unwrap(value)):
+                    if type(function) is types.FunctionType:
+                        functions.append((function, function.__code__))
+        entry = (cls, mro, meta, tuple(parts), tuple(functions), descriptor, tuple(sorted(_PROTOCOL_HOOKS)))
+        commit(self, vetted=types.MappingProxyType({**self._vetted, _oid(cls): entry}))
+
     def _vet(self, value: Any, depth: int) -> Any:
         kinds = _K
         cls = type(value)
-        if cls in kinds.plain:
+        if _oid(cls) in kinds.plain_ids:
             return value
         if depth >= _MAX_NESTING:
             raise _Lie(f"nested more than {_MAX_NESTING} levels deep", "values nested less deeply")
@@ -228,8 +293,8 @@ class ValueRule:
         return self._vet_object(value, cls, depth)
 
     def _vet_items(self, items: Any, depth: int, rebuild: Callable) -> Any:
-        plain = _K.plain
-        if all(map(plain.__contains__, map(type, items))):
+        plain = _K.plain_ids
+        if all(map(plain.__contains__, map(_oid, map(type, items)))):
             return items
         vetted = list(items)
         changed = False
@@ -244,9 +309,9 @@ class ValueRule:
         return rebuild(vetted) if changed else items
 
     def _vet_dict(self, mapping: Any, depth: int, rebuild: Callable) -> Any:
-        plain = _K.plain
-        if all(map(plain.__contains__, map(type, mapping))) and all(
-            map(plain.__contains__, map(type, mapping.values()))
+        plain = _K.plain_ids
+        if all(map(plain.__contains__, map(_oid, map(type, mapping)))) and all(
+            map(plain.__contains__, map(_oid, map(type, mapping.values())))
         ):
             return mapping
         pairs = list(mapping.items())
@@ -317,17 +382,17 @@ class ValueRule:
         """A value of a class written in Python: the submission's, or a library's."""
         kinds = _K
         mro = _type_mro(cls)
-        if _RefusedValue in mro:
+        if _within_mro(mro, _RefusedValue):
             raise _Lie("", "", whole=_type_dict(cls)["_dl541_reason"])
-        if kinds.tensor in mro:
+        if _within_mro(mro, kinds.tensor):
             raise _Lie(f"{_an_instance(cls)}, a subclass of torch.Tensor", "a plain torch.Tensor")
-        if kinds.ndarray in mro:
+        if _within_mro(mro, kinds.ndarray):
             raise _Lie(f"{_an_instance(cls)}, a subclass of numpy.ndarray", "a plain numpy.ndarray")
-        base = next((klass for klass in mro if klass in _BUILTIN_VALUES), None)
+        base = next((klass for klass in mro if _oid(klass) in _BUILTIN_VALUE_IDS), None)
         if base is not None and not _library_subclass(cls, base):
             name = _type_name(base)
             raise _Lie(f"{_an_instance(cls)}, a subclass of {name}", f"a plain {name}")
-        self._check_class(cls, mro, kinds.module in mro)
+        self._check_class(cls, mro, _within_mro(mro, kinds.module))
         instance_dict = _instance_dict(value, mro)
         if instance_dict is None:
             raise _Lie(f"{_an_instance(cls)}, whose class replaces __dict__", "a plain value")
@@ -338,9 +403,9 @@ class ValueRule:
         if issubclass(cls, type):  # the value is a class whose metaclass is written in Python
             self._guard_class(value)
         if base is dict:  # collections.Counter
-            return self._vet_dict(value, depth, lambda pairs: cls(dict(pairs)))
-        if base is tuple:  # a namedtuple
-            return self._vet_items(value, depth, _type_dict(cls)["_make"].__get__(None, cls))
+            return self._vet_dict(value, depth, lambda pairs: _counter(cls, pairs))
+        if base is tuple:  # a namedtuple, rebuilt by tuple itself (never by a `_make` of its own)
+            return self._vet_items(value, depth, lambda items: tuple.__new__(cls, items))
         return value
 
     def _check_class(self, cls: type, mro: tuple, is_module: bool) -> None:
@@ -372,8 +437,7 @@ class ValueRule:
 
     def _honest_member(self, member: Any, name: str) -> bool:
         """Whether a class binds special method `name` to something that cannot fake a value."""
-        while id(member) in self._wrappers:  # our wrapper: judge what it wraps
-            member = self._wrappers[id(member)][1]
+        member = self._unwrap(member)  # our wrapper: judge what it wraps
         if member is None:
             return True
         kind = type(member)

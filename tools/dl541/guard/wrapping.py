@@ -5,7 +5,9 @@ is followed by the fast identity check and by the value rule on its result; a va
 method a student class defines is refused when called from outside student code; a global the tests
 read that breaks the value rule is replaced by a stand-in that raises its reason on any use. What is
 guarded stays guarded: after each outermost call, a rebound global or class member is guarded again,
-and a rewritten wrapper (its code or closure) voids the grade. Wrappers are known by identity.
+and a rewritten wrapper (its code or closure) voids the grade. A wrapper is a function of this
+guard's wrapper code (`core.gate_codes`), and known by that code, which holds the guard: what its
+cells hold (the function it wraps, its name) cannot make it stop guarding.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from .identities import Tampered, _Group, _size
+from . import core
+from .core import ENV, ENV_VALUES, GUARDED, PINNED, PINS, _State, commit, field, is_wrapper, make_wrapper
+from .identities import _Group, _size
 from .student import (
     _IMMUTABLE_TYPE,
     _defined_by_student,
@@ -27,7 +31,7 @@ from .student import (
     _type_name,
     is_student_code,
 )
-from .values import _FAKING, _MODULE_FAKING, _PROTOCOL_HOOKS, _RULE, _kinds, _Lie, _RefusedValue
+from .values import _FAKING, _MODULE_FAKING, _PROTOCOL_HOOKS, _RULE, _kinds, _Lie, _RefusedValue, _within_mro
 
 
 def _callable_name(func: Any) -> str:
@@ -44,6 +48,32 @@ def _callable_name(func: Any) -> str:
         else:
             break
     return "a function of the submission"
+
+
+def _copy_metadata(wrapper: types.FunctionType, func: Any) -> None:
+    """What `functools.wraps` copies (its own code is a library's, which the submission could change)."""
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__"):
+        try:
+            value = getattr(func, attr)
+        except AttributeError:
+            continue
+        try:
+            setattr(wrapper, attr, value)
+        except (TypeError, AttributeError):
+            continue
+    attrs = getattr(func, "__dict__", None)
+    if type(attrs) is dict:
+        wrapper.__dict__.update(attrs)
+    wrapper.__wrapped__ = func  # type: ignore[attr-defined]
+    wrapper.__dl541_guarded__ = True  # type: ignore[attr-defined]
+
+
+def _table(pins: tuple) -> tuple:
+    return tuple(zip(*pins)) if pins else ((), (), (), ())
+
+
+def _class_flat(records: dict) -> tuple:
+    return tuple((g.entry()[5], g.namespace, g.values, g.size) for g in records.values())
 
 
 def _refused(reason: str) -> Any:
@@ -69,68 +99,53 @@ def _refused(reason: str) -> Any:
     return type("RefusedValue", (_RefusedValue,), namespace)()
 
 
-class Wrapping:
+class Wrapping(_State):
     """The wrappers around student entry points, and what keeps them in place: a part of `Guard`."""
 
+    __slots__ = ()
+
     # Of `IdentityRecord` (identities.py) and `ValueRule` (values.py), composed with this into `Guard`.
-    problem: str | None
     _test_names: frozenset[str] | None
-    _vetting: str
-    verify: Callable[..., None]
     safe_result: Callable[..., Any]
     _vet: Callable[[Any, int], Any]
 
     def __init__(self) -> None:
         super().__init__()
-        self.depth = 0  # how deep inside student code we are (the grader counts its cells too)
-        # id -> (wrapper, what it wraps), kept alive so that no id is reused; classes guarded so far;
-        # the namespace the tests read.
-        self._wrappers: dict[int, tuple[Callable, Any]] = {}
-        self._guarded_classes: dict[int, type] = {}
-        self._env: dict | None = None
-        self._env_values: tuple = ()
-        self._pins: list[tuple[Any, str, Any, type | None]] = []  # see `_pin`
-        self._pin_table: tuple | None = None
-        self._pinned: set[int] = set()
-        self._class_records: dict[int, _Group] = {}
+        commit(self, gate=core.gate_codes(self))
+
+    # What is guarded, in `_state` (see core): the namespace the tests read and its values when last
+    # guarded; pins (`_pin`) and the wrappers pinned; the classes guarded and their records.
+    _env = field(ENV)
+    _env_values = field(ENV_VALUES)
+    _pins = field(PINS)
+    _pinned = field(PINNED)
+    _guarded_classes = field(GUARDED)
+    _class_records = field(core.CLASS_RECORDS)
+
+    def _is_wrapper(self, obj: Any) -> bool:
+        return is_wrapper(self, obj)
+
+    def _unwrap(self, obj: Any) -> Any:
+        """What a wrapper of this guard calls (the object itself when it is none)."""
+        return core.wrapped_by(self, obj)
 
     def wrap(self, func: Callable, name: str | None = None) -> Callable:
         """`func` guarded: checks around each outermost call, results vetted by `safe_result`.
 
         `name` (by default the function's qualified name) is what a refusal says returned the value.
-        A wrapper is recognised by identity (`_wrappers`), not by an attribute a submission could set.
+        A wrapper is recognised by its code (`core.is_wrapper`), not by an attribute a submission
+        could set.
         """
-        if id(func) in self._wrappers:
+        if is_wrapper(self, func):
             return func
-        what = name or _callable_name(func)
-
-        @functools.wraps(func)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            # Checked after the call (not before): guarded code that patches is seen on its way
-            # out; anything else that patches is seen after the next guarded call or question.
-            # The guard is read into a local first: the call may rewrite this closure's cells.
-            guard, name = self, what
-            outermost = guard.depth == 0
-            guard.depth += 1
-            try:
-                result = func(*args, **kwargs)
-            finally:
-                guard.depth -= 1
-                if outermost:  # even when it raised: what it rebound or disarmed is seen now
-                    guard._check_bindings()
-            if outermost:
-                guard.verify(fast=True)
-                result = guard.safe_result(result, name)
-            return result
-
-        guarded.__dl541_guarded__ = True  # type: ignore[attr-defined]
-        self._wrappers[id(guarded)] = (guarded, func)
+        guarded = make_wrapper(self, func, name or _callable_name(func))
+        _copy_metadata(guarded, func)
         return guarded
 
     def _carries_student_code(self, obj: Any, depth: int = 0) -> bool:
         """Whether calling `obj` would run student code outside a guard (a library decorator's
         closure, a partial, a bound method, an lru_cache, ...)."""
-        if depth > 4 or id(obj) in self._wrappers:
+        if depth > 4 or is_wrapper(self, obj):
             return False
         kind = type(obj)
         inner: list[Any] = []
@@ -181,15 +196,17 @@ class Wrapping:
         names = self._test_names
         for name, value in list(env.items()):
             kind = type(value)
+            if type(name) is not str:  # not a name the tests can use (nor one to hash or compare)
+                continue
             if kind is types.FunctionType:
                 if self._carries_student_code(value):
                     env[name] = self.wrap(value, str(name))  # named as the tests call it
                     self._pin_wrapper(env[name])
             elif issubclass(kind, type):
                 self._guard_class(value)
-            elif kind is types.ModuleType or kind in kinds.plain or not isinstance(name, str):
+            elif kind is types.ModuleType or object.__hash__(kind) in kinds.plain_ids:
                 continue
-            elif _RefusedValue in _type_mro(kind):  # refused already
+            elif _within_mro(_type_mro(kind), _RefusedValue):  # refused already
                 continue
             elif _type_flags(kind) & _IMMUTABLE_TYPE and self._carries_student_code(value):
                 env[name] = self.wrap(value, name)  # a partial, an lru_cache, a bound method, ...
@@ -205,7 +222,7 @@ class Wrapping:
                 else:
                     if vetted is not value:
                         env[name] = vetted
-        self._env, self._env_values = env, tuple(env.values())
+        commit(self, env=env, env_values=tuple(env.values()))
 
     def _guard_class(self, cls: type) -> None:
         """Wrap the methods of `cls` and of the classes in its MRO that hold student code.
@@ -219,14 +236,16 @@ class Wrapping:
         for klass in _type_mro(cls):
             if id(klass) in self._guarded_classes or _type_flags(klass) & _IMMUTABLE_TYPE:
                 continue
-            self._guarded_classes[id(klass)] = klass
+            commit(self, guarded=types.MappingProxyType({**self._guarded_classes, id(klass): klass}))
             self._guard_members(klass)
 
     def _guard_members(self, klass: type) -> None:
         everything = _defined_by_student(klass)
         if not everything and not _has_student_code(klass):
             return
-        faking = (_MODULE_FAKING if _kinds().module in _type_mro(klass) else _FAKING) | _PROTOCOL_HOOKS
+        faking = (
+            _MODULE_FAKING if _within_mro(_type_mro(klass), _kinds().module) else _FAKING
+        ) | _PROTOCOL_HOOKS
         namespace = _type_dict(klass)
         for attr, member in list(namespace.items()):
             refused = f"{_type_name(klass)}.{attr}" if attr in faking else None
@@ -258,40 +277,43 @@ class Wrapping:
                 continue
             keys.append(attr)
             for part in parts:
-                if id(part) in self._wrappers:
+                if is_wrapper(self, part):
                     self._pin_wrapper(part)
         values = tuple(namespace[k] for k in keys)
         record = _Group(namespace, klass, _type_name(klass), tuple(keys), values, _size(namespace))
-        self._class_records[id(klass)] = record
+        records = {**self._class_records, id(klass): record}
+        commit(self, class_records=types.MappingProxyType(records), class_flat=_class_flat(records))
 
     # -- the integrity of the guarding -------------------------------------------------------------
     def _pin(self, obj: Any, attr: str, owner: type | None) -> None:
         """Remember `obj.attr` as it is now; `_check_bindings` sees a change (owner: what to re-guard)."""
-        self._pins.append((obj, attr, getattr(obj, attr), owner))
-        self._pin_table = None
+        pins = (*self._pins, (obj, attr, getattr(obj, attr), owner))
+        commit(self, pins=pins, pin_table=_table(pins))
 
     def _pin_wrapper(self, wrapper: Any) -> None:
-        """Pin a wrapper's code and closure: student code that rewrites them would call itself unguarded."""
-        if id(wrapper) in self._pinned or type(wrapper) is not types.FunctionType:
+        """Pin a wrapper's closure (what it wraps, its name) and, without the audit hook (which refuses
+        changing it), its code."""
+        if type(wrapper) is not types.FunctionType or id(wrapper) in self._pinned:
             return
-        self._pinned.add(id(wrapper))
-        self._pin(wrapper, "__code__", None)
+        commit(self, pinned=self._pinned | {id(wrapper)})
+        if not core._get_state(self)[core.STABLE][core.HOOKED]:
+            self._pin(wrapper, "__code__", None)
         for cell in wrapper.__closure__ or ():
             self._pin(cell, "cell_contents", None)
-            if id(cell.cell_contents) in self._wrappers:  # the guarded function inside `refusing`
+            if is_wrapper(self, cell.cell_contents):  # the guarded function inside `refusing`
                 self._pin_wrapper(cell.cell_contents)
 
     def _check_bindings(self) -> None:
-        """After an outermost call: re-guard a rebound global or class member; a disarmed wrapper voids."""
-        table = self._pin_table
-        if table is None:
-            table = self._pin_table = tuple(zip(*self._pins)) if self._pins else ((), (), (), ())
-        objects, attrs, values, _ = table
+        """After an outermost call: re-guard a rebound global or class member; a disarmed wrapper voids.
+
+        Called by `core.leave` when `core.bindings_same` saw a change, once the guard's code is checked.
+        """
+        classes = self._class_records
+        objects, attrs, values, _ = core._get_state(self)[core.PIN_TABLE]
         try:
             pinned = all(map(operator.is_, map(getattr, objects, attrs), values))
         except (AttributeError, ValueError):  # an emptied cell
             pinned = False
-        classes = self._class_records
         if pinned and not any(map(_Group.check, classes.values())):
             env, values = self._env, self._env_values
             if env is None:
@@ -308,13 +330,18 @@ class Wrapping:
             if same:
                 continue
             if owner is None:
-                self.problem = "the submission changed the wrapper that guards one of its functions"
-                raise Tampered(self.problem)
+                core.tamper(self, "the submission changed the wrapper that guards one of its functions")
             changed[id(owner)] = owner
         for owner in changed.values():  # guard it again, as it is now
-            self._pins = [pin for pin in self._pins if pin[3] is not owner]
-            self._pin_table = None
-            classes.pop(id(owner), None)
+            pins = tuple(pin for pin in self._pins if pin[3] is not owner)
+            records = {k: g for k, g in self._class_records.items() if k != id(owner)}
+            commit(
+                self,
+                pins=pins,
+                pin_table=_table(pins),
+                class_records=types.MappingProxyType(records),
+                class_flat=_class_flat(records),
+            )
             self._guard_members(owner)
         self._check_bindings()
 
@@ -324,7 +351,7 @@ class Wrapping:
         cannot rebind every name (`__class__`)."""
 
         def one(func: Any) -> Any:
-            if type(func) is not types.FunctionType or id(func) in self._wrappers:
+            if type(func) is not types.FunctionType or is_wrapper(self, func):
                 return func
             student = is_student_code(func)
             if refused is not None and student:
@@ -355,12 +382,6 @@ class Wrapping:
             f"{where} is defined by the submission, and the tests may not use it: {_RULE}, "
             "or objects whose class defines no method that could fake a value"
         )
-
-        @functools.wraps(func)
-        def refusing(*args: Any, **kwargs: Any) -> Any:
-            if self.depth == 0:
-                raise TypeError(message)
-            return guarded(*args, **kwargs)
-
-        self._wrappers[id(refusing)] = (refusing, func)
+        refusing = make_wrapper(self, guarded, where, refusing_message=message)
+        _copy_metadata(refusing, func)
         return refusing
