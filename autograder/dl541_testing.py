@@ -5,11 +5,20 @@
 - `run_property(fn)`: run a `@given` function; a failure becomes one AssertionError whose
   message carries the shrunk falsifying example (Otter keeps only the message).
 - `require(**names)`: fail clearly when the submission does not define a name.
+- `tidy(message)`: the message with its floats rounded to 3 significant digits (more only where
+  two different values would look alike): `0.44999998807907104` is `0.45`. `run_property` tidies
+  every failure message; wrap a plain assertion's message that shows floats in it.
+
+Messages: Otter strips quote characters from both ends of a failure message, so no message
+starts or ends with a quote (end a message with `.` or a parenthesis after a quoted value).
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
+import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -61,13 +70,48 @@ def prop(max_examples: int = 25) -> settings:
     )
 
 
+# A float literal in a message (ints, shapes and nan are left alone).
+_FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d+(?:[eE][-+]?\d+)?(?![\w.])")
+
+
+def _digits(literal: str) -> int:
+    return len(re.sub(r"[eE].*", "", literal).replace("-", "").replace(".", "").strip("0"))
+
+
+def _float32(x: float) -> float:
+    """`x` rounded to float32 (inf beyond its range): the resolution at which values differ."""
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def tidy(message: str) -> str:
+    """`message` with its floats shortened to 3 significant digits, or to the fewest more that keep
+    apart every two values in it that differ in float32 (`0.44999998807907104` becomes `0.45`, but
+    `-1.0000004589706868` next to `-1.0` becomes `-1.0000005`). Floats written with 3 digits or
+    fewer are left as they are."""
+    literals = set(_FLOAT.findall(message))
+    long = {lit for lit in literals if _digits(lit) > 3}
+    if not long:
+        return message
+    distinct = len({_float32(float(lit)) for lit in literals})
+    for digits in range(3, 18):
+        shown = {lit: (f"{float(lit):.{digits}g}" if lit in long else lit) for lit in literals}
+        if len({_float32(float(text)) for text in shown.values()}) >= distinct:
+            break
+    return _FLOAT.sub(lambda match: shown[match.group(0)], message)
+
+
 def run_property(fn: Callable[[], None]) -> None:
-    """Run a hypothesis property; on failure raise AssertionError with the falsifying example."""
+    """Run a hypothesis property; on failure raise AssertionError with the falsifying example.
+
+    The message's floats are shortened (`tidy`); the example's are kept as drawn."""
     try:
         fn()
     except Exception as exc:  # noqa: BLE001 - every failure of student code is a failed test
         notes = [n for n in getattr(exc, "__notes__", []) if n.startswith(("Falsifying", "Failing", "Draw"))]
-        detail = str(exc).strip() or "(no message)"
+        detail = tidy(str(exc).strip()) or "(no message)"
         what = detail if isinstance(exc, AssertionError) else f"{type(exc).__name__}: {detail}"
         example = "\n".join(notes) if notes else "(no example recorded)"
         raise AssertionError(f"{what}\n{example}") from None

@@ -37,9 +37,49 @@ def test_build_notebooks_layout():
     assert "return math.pi" in solution.cells[2].source
     assert student.cells[3].source == 'grader.check("q1")'
     assert student.cells[4].metadata["tags"] == [notebook_builder.DEMO_TAG]
-    assert student.cells[4].source == f'{notebook_builder.DEMO_MARKER}\nprint("plot")'
+    assert student.cells[4].source == (
+        f'{notebook_builder.DEMO_MARKER}\ntry:\n    print("plot")\n{notebook_builder.DEMO_SKIPPED}'
+    )
     assert student.cells[-1].source.startswith("grader.export(")
     assert len({c["id"] for c in student.cells}) == len(student.cells)
+
+
+def test_a_demo_skips_in_one_line_when_a_function_is_not_written_yet(capsys):
+    body = 'text = """two\nlines"""\n\n\ndef g():\n    return f()\n\n\nprint(text, g())'
+    guarded = notebook_builder.guard_demo(body)
+    assert 'text = """two\nlines"""' in guarded  # a string's own lines are not indented
+    namespace = {"f": lambda: "written"}
+    exec(guarded, namespace)
+    assert capsys.readouterr().out == "two\nlines written\n"
+
+    def unanswered():
+        raise NotImplementedError("f is not written yet (Question 1)")
+
+    exec(guarded, {"f": unanswered})
+    assert capsys.readouterr().out == (
+        "Skipped this demo: f is not written yet (Question 1). Write it, then run this cell again.\n"
+    )
+
+
+def test_each_definition_names_the_question_of_the_heading_above_it():
+    source = """# %% [markdown]
+# # Title
+# %% [reference] f
+# %% [markdown]
+# ## The shared part (graded in Question 4)
+# %% [reference] g
+# %% [markdown]
+# ## Question 2 — h
+# %% [reference] h
+# %% [check] q2
+"""
+    cells = notebook_builder.parse_source(source)
+    labels = notebook_builder.question_labels(cells)
+    assert [labels.get(i) for i, c in enumerate(cells) if c.kind == "reference"] == [
+        "Question 2",  # no heading above it: the next check
+        "Question 4",
+        "Question 2",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import csv
 import json
+import re
 import warnings
 import zipfile
 from itertools import combinations
@@ -138,7 +139,7 @@ def with_trivial_line(line: str) -> dict:
     for cell in nb["cells"]:
         text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if text.startswith("def count_weights"):
-            cell["source"] = text.replace("...  # YOUR CODE HERE", line)
+            cell["source"] = re.sub(r"raise NotImplementedError\(.*\)", line, text)
     return nb
 
 

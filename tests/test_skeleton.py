@@ -24,9 +24,40 @@ def test_block_becomes_placeholder_and_keeps_handout():
     out = skeleton.strip_solutions(REFERENCE)
     assert "y = x + 1" not in out and "return y" not in out
     assert '"""Doc."""' in out and "def f(x):" in out
-    assert "    ...  # YOUR CODE HERE" in out
+    assert '    # YOUR CODE HERE\n    raise NotImplementedError("f is not written yet")\n' in out
     assert "answer = ...  # YOUR ANSWER HERE" in out
     ast.parse(out)
+
+
+def test_an_unanswered_function_raises_naming_itself_and_its_question():
+    source = """class Model:
+    def fit(self, X):
+        \"\"\"Doc.\"\"\"
+        X = list(X)
+        # BEGIN SOLUTION
+        self.mean = X.mean()
+        return self
+        # END SOLUTION
+
+
+def f(x):
+    # BEGIN SOLUTION
+    return x
+    # END SOLUTION
+"""
+    out = skeleton.strip_solutions(source, questions={"Model": "Question 2", "f": "Question 3"})
+    namespace: dict = {}
+    exec(out, namespace)
+    with pytest.raises(NotImplementedError, match=r"^Model.fit is not written yet \(Question 2\)$"):
+        namespace["Model"]().fit([1.0])
+    with pytest.raises(NotImplementedError, match=r"^f is not written yet \(Question 3\)$"):
+        namespace["f"](1)
+    assert "        X = list(X)\n        # YOUR CODE HERE\n" in out  # the given lines stay
+
+
+def test_a_region_outside_a_function_stays_an_ellipsis():
+    out = skeleton.strip_solutions("# BEGIN SOLUTION\nLIMIT = 3\n# END SOLUTION\n")
+    assert out == "...  # YOUR CODE HERE\n"
 
 
 def test_solution_view_drops_only_markers():

@@ -54,7 +54,9 @@
 # %% [markdown]
 # ### See it: one digit, many shifts
 # The lecture's picture: the same digit translated by $(d_x, d_y) \in \{-2, \dots, 2\}^2$.
-# Every one of them is a valid training example with the label of the original.
+# Every one of them is a valid training example with the label of the original. What you should
+# see: the digit slides right as $d_x$ grows and down as $d_y$ grows, and the strokes pushed over
+# the border are lost, never wrapped around to the other side.
 
 # %% [demo]
 import matplotlib.pyplot as plt
@@ -64,14 +66,17 @@ digits = load_digits()
 X = torch.tensor(digits.images, dtype=torch.float32) / 16  # (1797, 8, 8), values in [0, 1]
 y = torch.tensor(digits.target)
 
+shifted = {(dx, dy): translate(X[2], dx, dy) for dy in range(-2, 3) for dx in range(-2, 3)}
 fig, axes = plt.subplots(5, 5, figsize=(5, 5))
 for row, dy in enumerate(range(-2, 3)):
     for col, dx in enumerate(range(-2, 3)):
-        axes[row, col].imshow(translate(X[2], dx, dy), cmap="gray_r", vmin=0, vmax=1)
+        axes[row, col].imshow(shifted[dx, dy], cmap="gray_r", vmin=0, vmax=1)
         axes[row, col].set_title(f"({dx}, {dy})", fontsize=8)
         axes[row, col].set_xticks([])  # keep the frame visible: it is what the digit moves in
         axes[row, col].set_yticks([])
-fig.suptitle(f"translate(digit {int(y[2])}, dx, dy)")
+fig.suptitle(f"translate(digit {int(y[2])}, dx, dy); panel titles (dx, dy) in pixels")
+fig.supxlabel("dx: positive moves right")
+fig.supylabel("dy: positive moves down")
 plt.tight_layout()
 plt.show()
 
@@ -126,6 +131,13 @@ plt.show()
 
 # %% [check] q3
 
+# %% [markdown]
+# ### See it: flips and noise
+# Six digits, mirrored, and with Gaussian and Laplace noise of the same standard deviation 0.2
+# (pixel values run from 0 to 1). What you should see: the mirrored 0, 1 and 4 are still a 0, a 1
+# and a 4, but the mirrored 2, 3 and 5 are no digit at all (for them `flip_lr` does not preserve the
+# label), while noise of this size leaves every digit readable.
+
 # %% [demo]
 g = torch.Generator().manual_seed(0)
 examples = [
@@ -140,6 +152,7 @@ for row, (title, images) in enumerate(examples):
         axes[row, col].imshow(images[col], cmap="gray_r", vmin=0, vmax=1)
         axes[row, col].axis("off")
     axes[row, 0].set_title(title, fontsize=8, loc="left")
+fig.suptitle("Transformations of six digits (grey scale 0 to 1)", fontsize=10)
 plt.tight_layout()
 plt.show()
 
@@ -171,7 +184,10 @@ plt.show()
 # data and only decay (white borders), and each unit is tied to the positions of centred
 # strokes. With translations every pixel carries strokes, and the units use the whole frame.
 #
-# The whole cell takes a few seconds on a CPU.
+# What you should see: both networks score about 98 % on the test digits as they are; moved by one
+# pixel, the network trained without augmentation drops to about 50 % or less, while the augmented one stays
+# above 88 % for every shift of at most one pixel. Neither handles a two-pixel shift, which it never
+# saw in training. The cell takes about 3 seconds on two CPU cores (longer on a busy machine).
 
 # %% [demo]
 g = torch.Generator().manual_seed(0)
@@ -209,10 +225,12 @@ for ax, (title, (net, accuracy)) in zip(axes, trained.items()):
         for col in range(5):
             ax.text(col - 2, row - 2, f"{float(accuracy[row, col]):.2f}", ha="center", va="center",
                     fontsize=7, color="white" if accuracy[row, col] < 0.6 else "black")
-    ax.set_xlabel("dx")
-    ax.set_title(f"test accuracy: {title}", fontsize=10)
-axes[0].set_ylabel("dy")
-fig.colorbar(shown, ax=axes, shrink=0.8)
+    ax.set_xlabel("dx (pixels)")
+    ax.set_title(f"trained with {title}" if title != "no augmentation" else "trained without augmentation",
+                 fontsize=10)
+axes[0].set_ylabel("dy (pixels)")
+fig.colorbar(shown, ax=axes, shrink=0.8, label="test accuracy")
+fig.suptitle("Accuracy on the 597 test digits, each moved by (dx, dy)")
 plt.show()
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 5))
@@ -223,4 +241,5 @@ for ax, (title, (net, accuracy)) in zip(axes, trained.items()):
     ax.imshow(tiles.reshape(10, 10, 10, 10).permute(0, 2, 1, 3).reshape(100, 100), cmap="RdBu", vmin=-1, vmax=1)
     ax.set_title(f"first-layer weights, {title}", fontsize=10)
     ax.axis("off")
+fig.suptitle("The 100 hidden units' incoming weights as 8x8 images (red +, blue -, each scaled to its own range)")
 plt.show()

@@ -49,7 +49,9 @@
 # %% [markdown]
 # ### See it: the principal components of the digits
 # `load_digits` holds 1797 images of $8 \times 8$ pixels with values 0 to 16. We scale them to
-# $[0, 1]$ and look at the top eight components as images (red positive, blue negative).
+# $[0, 1]$ and look at the mean digit and the top eight components as images (red positive, blue
+# negative). What you should see: the mean is a blurred average digit, and each component a pattern
+# of pixels that brighten together (red) while others darken (blue).
 
 # %% [demo]
 import matplotlib.pyplot as plt
@@ -68,6 +70,7 @@ for j, ax in enumerate(axes[1:]):
     ax.set_title(f"$u_{j + 1}$", fontsize=9)
 for ax in axes:
     ax.axis("off")
+fig.suptitle("The mean digit (grey) and the top 8 principal components of load_digits (red +, blue -)", y=1.08)
 plt.show()
 
 # %% [markdown]
@@ -88,22 +91,28 @@ plt.show()
 
 # %% [markdown]
 # ### See it: how many components does a digit need?
+# Left: the error of Question 2 for every fourth $k$. Right: the first digit, projected onto the
+# top $k$ components. What you should see: the error falls fast (about half of it is gone at $k = 4$),
+# and with $k = 8$ the digit is already recognisable.
 
 # %% [demo]
 errors = [pca_reconstruction_mse(X_digits, k) for k in range(0, 65, 4)]
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3), gridspec_kw={"width_ratios": [1.2, 1]})
 left.plot(range(0, 65, 4), errors, "o-")
-left.set_xlabel("k")
-left.set_ylabel("mean squared reconstruction error")
-left.set_title("PCA: error = sum of the discarded eigenvalues")
+left.set_xlabel("k (components kept)")
+left.set_ylabel("mean of ||x - x_hat||^2 (64 pixels)")
+left.set_title("PCA: error = sum of the discarded eigenvalues", fontsize=10)
 sample = X_digits[0]
-for col, k in enumerate((2, 8, 32)):
+reconstructions = [("original", sample)]
+for k in (2, 8, 32):
     mu, U = pca(X_digits, k)
-    recon = mu + (sample - mu) @ U.T @ U
-    inset = right.inset_axes([col / 3, 0, 0.3, 1])
-    inset.imshow(recon.reshape(8, 8), cmap="gray_r")
-    inset.set_title(f"k = {k}", fontsize=9)
+    reconstructions.append((f"k = {k}", mu + (sample - mu) @ U.T @ U))
+for col, (title, image) in enumerate(reconstructions):
+    inset = right.inset_axes([col / 4, 0, 0.23, 1])
+    inset.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
+    inset.set_title(title, fontsize=9)
     inset.axis("off")
+right.set_title("the first digit, projected onto the top k components", fontsize=10)
 right.axis("off")
 plt.show()
 
@@ -173,18 +182,31 @@ with torch.no_grad():
 # %% [markdown]
 # ### See it: the auto-encoder approaches the PCA optimum
 # A tied auto-encoder with $k = 10$ trains on the digits for a few seconds. The dashed line is
-# the best any rank-10 linear map can do (Question 2), converted to `F.mse_loss`'s scale.
+# the best any rank-10 linear map can do (Question 2), converted to `F.mse_loss`'s scale. What
+# you should see: the training error falls quickly and levels off just above the dashed line
+# (within 3 % of it after 40 epochs), never below it.
 
 # %% [demo]
 k = 10
-autoencoder = TiedAutoencoder(64, k, generator=torch.Generator().manual_seed(0))
-history = train_autoencoder(autoencoder, X_digits, 40, 0.01, generator=torch.Generator().manual_seed(1))
-plt.figure(figsize=(6, 3))
-plt.plot(range(1, len(history) + 1), history, label="tied auto-encoder")
-plt.axhline(pca_reconstruction_mse(X_digits, k) / 64, color="k", linestyle="--", label="PCA, k = 10")
+
+
+def train_tied(epochs=40):
+    """The tied auto-encoder of this demo, trained from the same seeds every time."""
+    model = TiedAutoencoder(64, k, generator=torch.Generator().manual_seed(0))
+    return model, train_autoencoder(model, X_digits, epochs, 0.01, generator=torch.Generator().manual_seed(1))
+
+
+autoencoder, history = train_tied()
+best = pca_reconstruction_mse(X_digits, k) / 64
+print(f"after {len(history)} epochs: training MSE {history[-1]:.5f}, PCA's optimum {best:.5f} "
+      f"({history[-1] / best - 1:+.1%})")
+plt.figure(figsize=(6.5, 3.5))
+plt.plot(range(1, len(history) + 1), history, label="tied auto-encoder, k = 10")
+plt.axhline(best, color="k", linestyle="--", label="PCA, k = 10 (the optimum)")
 plt.xlabel("epoch")
-plt.ylabel("training MSE")
-plt.legend()
+plt.ylabel("training MSE per pixel")
+plt.title("Training a tied linear auto-encoder on the digits")
+plt.legend(loc="upper right")
 plt.show()
 
 # %% [markdown]
@@ -229,16 +251,19 @@ plt.show()
 # PCA's, but the rows need not be orthogonal, or even of equal length.
 
 # %% [demo]
+autoencoder, _ = train_tied()  # the auto-encoder above, trained again from the same seeds
 W = autoencoder.W.detach()
 _, U = pca(X_digits, k)
 print("cosines of the principal angles:", [round(c, 4) for c in subspace_cosines(W, U).tolist()])
 print("same_span(W, U, tol=0.01):", same_span(W, U, tol=0.01))
-fig, axes = plt.subplots(1, 2, figsize=(8, 3.5))
-for ax, matrix, title in ((axes[0], W @ U.T, "$W U_k^T$: rows of W in PCA coordinates"),
-                          (axes[1], W @ W.T, "$W W^T$")):
+fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+for ax, matrix, title, xlabel in ((axes[0], W @ U.T, "$W U_k^T$: rows of W in PCA coordinates", "component $j$"),
+                                  (axes[1], W @ W.T, "$W W^T$: nearly the identity", "row $j$ of W")):
     image = ax.imshow(matrix, cmap="RdBu_r", vmin=-1, vmax=1)
     ax.set_title(title, fontsize=9)
-fig.colorbar(image, ax=axes, shrink=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("row $i$ of W")
+fig.colorbar(image, ax=axes, shrink=0.8, label="inner product")
 plt.show()
 fig, axes = plt.subplots(2, k, figsize=(13, 3))
 for j in range(k):
@@ -262,7 +287,8 @@ plt.show()
 # bottleneck buys is a smaller input (16 numbers instead of 64) that keeps the information the
 # classes need, or, when it is too narrow ($k = 4$), loses it: PCA keeps variance, and variance
 # is not the same as class information. Non-linear encoders, pre-trained on a related task, are
-# where the real gains lie (Assignment 7).
+# where the real gains lie (Assignment 7). What you should see: the codes with $k = 16$ score
+# within 0.01 of the pixels at every number of labels, and the codes with $k = 4$ fall well behind.
 
 # %% [demo]
 order = torch.randperm(len(X_digits), generator=torch.Generator().manual_seed(0))
@@ -296,11 +322,14 @@ for per_class in labels_per_class:
             predictions = classifier(inputs[test_idx]).detach().argmax(dim=1)
             correct += float((predictions == y_digits[test_idx]).float().mean()) / 3
         accuracy[name].append(correct)
-plt.figure(figsize=(6, 3.5))
+for name, values in accuracy.items():
+    print(f"{name:>16}: " + "  ".join(f"{v:.3f}" for v in values))
+plt.figure(figsize=(6.5, 3.8))
 for name, values in accuracy.items():
     plt.plot([10 * m for m in labels_per_class], values, "o-", label=name)
 plt.xscale("log")
-plt.xlabel("labelled training images")
-plt.ylabel("test accuracy")
-plt.legend()
+plt.xlabel("labelled training images (1, 3, 10, 30 per class)")
+plt.ylabel("test accuracy (597 images)")
+plt.title("Softmax regression on pixels or on auto-encoder codes")
+plt.legend(loc="lower right")
 plt.show()

@@ -51,7 +51,9 @@
 # We draw people from the lecture's table. Each person has two features: a noisy **smile cue**
 # (mean $+0.6$ for a smile, $-0.6$ otherwise, standard deviation 1: the image evidence, weak on
 # purpose) and a **group cue** (the group, nearly noise-free: a face reveals it easily). The
-# label is correlated with the group, so a classifier can use the group as a shortcut.
+# label is correlated with the group, so a classifier can use the group as a shortcut. What you
+# should see: the training set's table (your `joint_distribution`) matches the lecture's to within
+# 0.01 in every cell.
 
 # %% [demo]
 import matplotlib.pyplot as plt
@@ -73,8 +75,9 @@ g = torch.Generator().manual_seed(0)
 x_train, y_train, g_train = make_people(20_000, g)
 x_test, y_test, g_test = make_people(20_000, g)
 
-fig, axes = plt.subplots(1, 2, figsize=(7, 3))
-for ax, table, title in zip(axes, (P_LECTURE, joint_distribution(y_train, g_train)), ("lecture", "training set")):
+tables = (P_LECTURE, joint_distribution(y_train, g_train))
+fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.4))
+for ax, table, title in zip(axes, tables, ("the lecture's table", "our training set (20 000 people)")):
     ax.imshow(table, cmap="Blues", vmin=0, vmax=0.5)
     for row in (0, 1):
         for col in (0, 1):
@@ -82,7 +85,10 @@ for ax, table, title in zip(axes, (P_LECTURE, joint_distribution(y_train, g_trai
             ax.text(col, row, f"{value:.3f}", ha="center", va="center", color="white" if value > 0.25 else "black")
     ax.set_xticks([0, 1], ["male", "female"])
     ax.set_yticks([0, 1], ["smile", "non-smile"])
-    ax.set_title(title)
+    ax.set_xlabel("group")
+    ax.set_ylabel("label")
+    ax.set_title(title, fontsize=10)
+fig.suptitle("P(label, group), the share of all people in each cell")
 plt.tight_layout()
 plt.show()
 
@@ -183,7 +189,9 @@ pred_plain = report("both cues", fit_logistic(x_train, y_train))
 # The same logistic regression on both cues, trained with balanced sample weights. The rare
 # subgroup "smiling women" was sacrificed by the plain model; with the weights it counts as
 # much as any other, and the gap between the best and the worst subgroup shrinks for a small
-# cost in overall accuracy.
+# cost in overall accuracy. What you should see: the smiling women's accuracy rises from about
+# 0.47 to about 0.78 and the gap falls from 0.45 to 0.08, while the overall accuracy drops by
+# half a point (0.731 to 0.726).
 
 # %% [demo]
 weights = balanced_sample_weights(y_train, g_train)
@@ -193,15 +201,17 @@ names = [("smile", 1, 0), ("smile", 1, 1), ("non-smile", 0, 0), ("non-smile", 0,
 plain = subgroup_accuracy(y_test, pred_plain, g_test)
 balanced = subgroup_accuracy(y_test, pred_balanced, g_test)
 positions = torch.arange(4).float()
-plt.figure(figsize=(7, 3.5))
+plt.figure(figsize=(7.5, 4))
 plt.bar(positions - 0.2, [plain[(lab, grp)] for _, lab, grp in names], width=0.4,
         label=f"plain (gap {accuracy_gap(y_test, pred_plain, g_test):.2f})")
 plt.bar(positions + 0.2, [balanced[(lab, grp)] for _, lab, grp in names], width=0.4,
         label=f"balanced weights (gap {accuracy_gap(y_test, pred_balanced, g_test):.2f})")
 plt.xticks(positions, [f"{name}\n{'female' if grp else 'male'}" for name, _, grp in names])
+plt.xlabel("subgroup: true label and group")
 plt.ylabel("test accuracy")
-plt.ylim(0, 1)
-plt.legend(loc="lower left")
-plt.title("Accuracy per subgroup")
+plt.ylim(0, 1.22)
+plt.yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+plt.legend(loc="upper center", ncols=2, fontsize=9)
+plt.title("Test accuracy per subgroup, logistic regression on both cues")
 plt.tight_layout()
 plt.show()

@@ -119,17 +119,17 @@ logits = torch.tensor([2.0, -1.0, 0.5], requires_grad=True)
 labels = torch.tensor([1.0, nan, 0.0])
 present = ~torch.isnan(labels)
 
-naive = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels, reduction="none")[present].mean()
-naive.backward()
-print(f"mask after the loss : loss {naive.item():.4f}, gradient {logits.grad.tolist()}")
-
-logits.grad = None
 total, parts = mtl_loss(
     {"smile": logits, "age": torch.zeros(3), "gender": torch.zeros(3)},
     {"smile": labels, "age": torch.full((3,), nan), "gender": torch.full((3,), nan)},
 )
 total.backward()
-print(f"mtl_loss            : loss {parts['smile'].item():.4f}, gradient {logits.grad.tolist()}")
+yours = logits.grad.clone()
+logits.grad = None
+naive = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels, reduction="none")[present].mean()
+naive.backward()
+print(f"mask after the loss : loss {naive.item():.4f}, gradient {[round(v, 4) for v in logits.grad.tolist()]}")
+print(f"mtl_loss            : loss {parts['smile'].item():.4f}, gradient {[round(v, 4) for v in yours.tolist()]}")
 
 # %% [markdown]
 # ## Question 4 — weights and gradients ({points:q4} points)
@@ -181,8 +181,9 @@ for task, y in y_train.items():
 # Two runs of the same small network (a trunk only 4 units wide, so the tasks compete for it),
 # trained with Adam on the training set: all weights 1, then the age loss divided by
 # $15^2$ (the variance of age in years²), which puts it on the scale of the binary losses.
-# With all weights 1 the age loss dominates the trunk's gradient and smile and gender barely
-# learn.
+# With all weights 1 the age loss dominates the trunk's gradient. What you should see: with the
+# age weight $1/15^2$ smile and gender reach about 0.98 and 0.96 validation accuracy; with all
+# weights 1 they stall near 0.78 and 0.68, and the age error is not even better for it.
 
 # %% [demo]
 runs = {}
@@ -207,13 +208,18 @@ for label, weights in (("all weights 1", None), ("age weight 1/15²", {"age": 1 
             ))
     runs[label] = torch.tensor(history)
 
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.3))
 for label, h in runs.items():
-    for ax, column, title in zip(axes, (1, 2, 3), ("smile accuracy", "gender accuracy", "age MAE (years)")):
+    print(f"{label:>16}, step {int(h[-1, 0])}: smile accuracy {h[-1, 1]:.3f}, gender accuracy {h[-1, 2]:.3f}, "
+          f"age error {h[-1, 3]:.1f} years")
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+panels = (("smile", "accuracy"), ("gender", "accuracy"), ("age", "mean absolute error (years)"))
+for label, h in runs.items():
+    for ax, column, (task, ylabel) in zip(axes, (1, 2, 3), panels):
         ax.plot(h[:, 0], h[:, column], label=label)
-        ax.set_title(title)
-        ax.set_xlabel("step")
-axes[0].legend()
+        ax.set_title(task)
+        ax.set_xlabel("Adam step")
+        ax.set_ylabel(f"validation {ylabel}")
+axes[0].legend(loc="lower right")
 fig.suptitle("Validation metrics of MultiTaskNet(20, 4) on the synthetic faces")
 plt.tight_layout()
 plt.show()

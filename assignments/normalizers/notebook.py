@@ -103,23 +103,30 @@
 
 # %% [markdown]
 # ### See it: two features, two units
-# Temperature in °C and wind speed in km/h. The raw cloud is stretched along the wind axis;
-# after either normalizer both axes carry the same weight.
+# Temperature in °C and wind speed in km/h, 300 days. What you should see: drawn to the same
+# scale on both axes, the raw cloud is a tall narrow band (the wind's range is about three times
+# the temperature's); after either normalizer both features span the same range (min-max: exactly
+# $[-1, 1]$; z-score: standard deviation 1), so both axes carry the same weight.
 
 # %% [demo]
 import matplotlib.pyplot as plt
 
 g = torch.Generator().manual_seed(0)
-weather = torch.stack([15 + 6 * torch.randn(300, generator=g), 20 + 40 * torch.rand(300, generator=g)], dim=1)
-fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
-for ax, (title, data) in zip(axes, [
-    ("raw: (°C, km/h)", weather),
-    ("MinMaxNormalizer()", MinMaxNormalizer().fit_transform(weather)),
-    ("ZScoreNormalizer()", ZScoreNormalizer().fit_transform(weather)),
-]):
+weather = torch.stack([15 + 4 * torch.randn(300, generator=g), 5 + 80 * torch.rand(300, generator=g)], dim=1)
+panels = [
+    ("raw", weather, "temperature (°C)", "wind speed (km/h)"),
+    ("MinMaxNormalizer()", MinMaxNormalizer().fit_transform(weather), "temperature (scaled)", "wind (scaled)"),
+    ("ZScoreNormalizer()", ZScoreNormalizer().fit_transform(weather), "temperature (z-score)", "wind (z-score)"),
+]
+fig, axes = plt.subplots(1, 3, figsize=(12, 4))
+for ax, (title, data, xlabel, ylabel) in zip(axes, panels):
     ax.scatter(data[:, 0], data[:, 1], s=6)
-    ax.set_title(title, fontsize=10)
+    spread = data.amax(dim=0) - data.amin(dim=0)
+    ax.set_title(f"{title}: ranges {spread[0]:.3g} and {spread[1]:.3g}", fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_aspect("equal", adjustable="datalim")
+fig.suptitle("One data set, three scales (each panel drawn with equal units on both axes)")
 plt.tight_layout()
 plt.show()
 
@@ -154,6 +161,9 @@ plt.show()
 # on all 1797 images. Neighbouring pixels are strongly correlated; whitening removes that
 # shared, smooth variation and leaves what is particular to each image (ZCA keeps it in pixel
 # space, so the result is still an image). It was a popular preprocessing step for image models.
+# What you should see: the elongated cloud becomes round, with the identity as covariance
+# (printed below); the whitened digits are flat grey images in which only each digit's fine
+# detail is left.
 
 # %% [demo]
 from sklearn.datasets import load_digits
@@ -171,13 +181,16 @@ for k, (title, data) in enumerate([("raw cloud", cloud), ("ZCA-whitened", white)
     ax = fig.add_subplot(1, 4, k + 1)
     ax.scatter(data[:, 0], data[:, 1], s=5)
     ax.set_title(title, fontsize=10)
+    ax.set_xlabel("feature 1")
+    ax.set_ylabel("feature 2")
     ax.set_aspect("equal", adjustable="datalim")
 for k, (title, images) in enumerate([("digits", digits), ("ZCA digits", zca_digits)]):
     ax = fig.add_subplot(1, 4, k + 3)
     tiles = torch.nn.functional.pad(images[:16].reshape(16, 8, 8), (1, 1, 1, 1), value=float("nan"))
     ax.imshow(tiles.reshape(4, 4, 10, 10).permute(0, 2, 1, 3).reshape(40, 40), cmap="gray")
-    ax.set_title(title, fontsize=10)
+    ax.set_title(f"{title} (first 16 images)", fontsize=10)
     ax.axis("off")
+fig.suptitle("ZCA whitening: a correlated cloud (left) and 8x8 digits, eps = 1 (right)")
 plt.tight_layout()
 plt.show()
 print("covariance of the whitened cloud:\n", torch.cov(white.T, correction=0))
@@ -232,7 +245,8 @@ print("covariance of the whitened cloud:\n", torch.cov(white.T, correction=0))
 # Strategy 2 recentres the test set on its own mean, so the class-1 points slide across the
 # boundary: the model sees inputs that no longer mean what they meant in training. The test set
 # must be transformed with the training statistics (strategy 1), exactly as a single new sample
-# would be, which has no statistics of its own.
+# would be, which has no statistics of its own. What you should see: the same classifier scores
+# 98 % on the test set with strategy 1 and 70 % with strategy 2.
 
 # %% [demo]
 g = torch.Generator().manual_seed(2)
@@ -243,24 +257,31 @@ for part, sizes in [("train", (150, 150)), ("test", (15, 135))]:
     data[part] = (centres[labels] + spread * torch.randn(len(labels), 2, generator=g), labels)
 (X_train, y_train), (X_test, y_test) = data["train"], data["test"]
 
+results = {}
 for strategy in (strategy1, strategy2):
     train_n, test_n = strategy(X_train, X_test, ZScoreNormalizer)
     means = torch.stack([train_n[y_train == c].mean(dim=0) for c in (0, 1)])
     predict = torch.cdist(test_n, means).argmin(dim=1)
-    accuracy = float((predict == y_test).float().mean())
-    fig, axes = plt.subplots(2, 2, figsize=(8, 6.5))
+    results[strategy.__name__] = (train_n, test_n, means, float((predict == y_test).float().mean()))
+
+for name, (train_n, test_n, means, accuracy) in results.items():
+    fig, axes = plt.subplots(2, 2, figsize=(8.5, 7.5), layout="constrained")
     panels = [(X_train, y_train, "unnormalised train"), (X_test, y_test, "unnormalised test"),
               (train_n, y_train, "normalised train"), (test_n, y_test, "normalised test")]
-    for ax, (data, labels, title) in zip(axes.flat, panels):
-        ax.scatter(data[:, 0], data[:, 1], c=labels, cmap="coolwarm", s=8, vmin=0, vmax=1)
+    for row, ax, (points, labels, title) in zip((0, 0, 1, 1), axes.flat, panels):
+        for c, colour in ((0, "tab:blue"), (1, "tab:red")):
+            ax.scatter(points[labels == c, 0], points[labels == c, 1], s=8, color=colour, label=f"class {c}")
         ax.set_title(title, fontsize=10)
+        unit = ("cm", "kg") if row == 0 else ("z-score", "z-score")
+        ax.set_xlabel(f"height ({unit[0]})")
+        ax.set_ylabel(f"weight ({unit[1]})")
     # the boundary of a nearest-mean classifier: points equidistant from the two class means
     normal, middle = means[1] - means[0], means.mean(dim=0)
     for ax in axes[1]:
         xs = torch.linspace(-3, 3, 2)
-        ax.plot(xs, middle[1] - normal[0] / normal[1] * (xs - middle[0]), "k--")
+        ax.plot(xs, middle[1] - normal[0] / normal[1] * (xs - middle[0]), "k--", label="decision boundary")
         ax.set_xlim(-3.5, 3.5)
         ax.set_ylim(-3.5, 3.5)
-    fig.suptitle(f"{strategy.__name__}: test accuracy {accuracy:.0%}")
-    plt.tight_layout()
+    fig.legend(*axes[1, 0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
+    fig.suptitle(f"{name}: nearest-class-mean classifier, test accuracy {accuracy:.0%}")
     plt.show()

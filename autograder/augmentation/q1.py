@@ -35,7 +35,7 @@ def _images(seed, batch, H, W, dtype):
 def lecture_example(translate):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(translate=translate)
     image = torch.zeros(5, 5, device=device())
@@ -45,8 +45,8 @@ def lecture_example(translate):
     expected = torch.zeros(5, 5, device=device())
     expected[2, 3] = 1.0
     assert torch.equal(got, expected), (
-        f"translate(image, dx=2, dy=1) with a single 1 at (row 1, column 1) returned a 1 at "
-        f"{got.nonzero().tolist()}, expected [[2, 3]] (dx moves right, dy moves down)"
+        tidy(f"translate(image, dx=2, dy=1) with a single 1 at (row 1, column 1) returned a 1 at "
+        f"{got.nonzero().tolist()}, expected [[2, 3]] (dx moves right, dy moves down)")
     )
     same = translate(image, 0, 0)
     assert isinstance(same, torch.Tensor) and torch.equal(same, image), "translate(image, 0, 0) should be image"

@@ -97,7 +97,7 @@ def shifts_are_uniform_and_independent(random_translate):
         x = torch.zeros(n, 1, size, size, device=device())
         x[:, 0, size // 2, size // 2] = 1.0
         got = random_translate(x, max_shift, generator=torch.Generator().manual_seed(seed))
-        assert isinstance(got, torch.Tensor) and got.shape == x.shape, f"random_translate returned {got!r}"
+        assert isinstance(got, torch.Tensor) and got.shape == x.shape, f"random_translate returned {got!r}, expected a tensor of shape {tuple(x.shape)}"
         where = torch.nonzero(got[:, 0] == 1.0)
         assert where.shape[0] == n and bool((where[:, 0] == torch.arange(n, device=where.device)).all()), (
             "random_translate lost or duplicated the single bright pixel of some images"

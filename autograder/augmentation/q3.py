@@ -27,17 +27,17 @@ def _moments(noise):
 def flip_example_and_zero_noise(flip_lr, add_gaussian_noise):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(flip_lr=flip_lr, add_gaussian_noise=add_gaussian_noise)
     x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], device=device())
     got = flip_lr(x)
     same_device_and_dtype(got, x, "flip_lr(x)")
     expected = torch.tensor([[3.0, 2.0, 1.0], [6.0, 5.0, 4.0]], device=device())
-    assert torch.equal(got, expected), f"flip_lr({x.tolist()}) returned {got.tolist()}, expected {expected.tolist()}"
+    assert torch.equal(got, expected), tidy(f"flip_lr({x.tolist()}) returned {got.tolist()}, expected {expected.tolist()}")
     same = add_gaussian_noise(x, 0.0, generator=torch.Generator().manual_seed(0))
     same_device_and_dtype(same, x, "add_gaussian_noise(x, 0.0)")
-    assert torch.equal(same, x), f"add_gaussian_noise(x, std=0) returned {same.tolist()}, expected x"
+    assert torch.equal(same, x), tidy(f"add_gaussian_noise(x, std=0) returned {same.tolist()}, expected x")
 
 
 @test_case(points=1, hidden=True)

@@ -10,7 +10,7 @@ points = None
 def lecture_example(pca):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(pca=pca)
     X = torch.tensor([[2.0, 2.0], [-2.0, -2.0], [1.0, -1.0], [-1.0, 1.0]], device=device())
@@ -22,12 +22,12 @@ def lecture_example(pca):
     assert tuple(mean.shape) == (2,) and tuple(components.shape) == (1, 2), (
         f"pca(X, 1) gave shapes {tuple(mean.shape)} and {tuple(components.shape)}, expected (2,) and (1, 2)"
     )
-    assert torch.allclose(mean, torch.zeros(2, device=X.device), atol=1e-6), f"mean {mean}, expected [0, 0]"
+    assert torch.allclose(mean, torch.zeros(2, device=X.device), atol=1e-6), tidy(f"mean {mean}, expected [0, 0]")
     direction = torch.tensor([1.0, 1.0], device=X.device) / 2**0.5
     cosine = float((components[0] @ direction).abs())
     assert abs(cosine - 1) < 1e-5, (
-        f"pca(X, 1) returned the component {components[0].tolist()}, expected +-[0.7071, 0.7071] "
-        "(the direction of largest variance, unit length)"
+        tidy(f"pca(X, 1) returned the component {components[0].tolist()}, expected +-[0.7071, 0.7071] "
+        "(the direction of largest variance, unit length)")
     )
 
 

@@ -9,10 +9,12 @@ points = None
 def _as_float(value, call):
     import torch
 
+    from dl541_testing import tidy
+
     if isinstance(value, torch.Tensor) and value.numel() == 1:
         value = value.item()
     assert isinstance(value, (float, int)) and not isinstance(value, bool), (
-        f"{call} returned {value!r}, expected a float"
+        tidy(f"{call} returned {value!r}, expected a float")
     )
     return float(value)
 
@@ -21,15 +23,15 @@ def _as_float(value, call):
 def lecture_example(pca_reconstruction_mse):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(pca_reconstruction_mse=pca_reconstruction_mse)
     X = torch.tensor([[2.0, 2.0], [-2.0, -2.0], [1.0, -1.0], [-1.0, 1.0]], device=device())
     for k, expected in [(1, 1.0), (2, 0.0)]:
         got = _as_float(pca_reconstruction_mse(X, k), f"pca_reconstruction_mse(X, {k})")
         assert abs(got - expected) < 1e-5, (
-            f"pca_reconstruction_mse(X, {k}) returned {got}, expected {expected}: the covariance has "
-            "eigenvalues 4 and 1, and the error is the sum of the discarded ones"
+            tidy(f"pca_reconstruction_mse(X, {k}) returned {got}, expected {expected}: the covariance has "
+            "eigenvalues 4 and 1, and the error is the sum of the discarded ones")
         )
 
 

@@ -18,20 +18,20 @@ def _set_parameters(model, W, b_enc, b_dec):
 def shapes_and_the_useless_identity(TiedAutoencoder):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(TiedAutoencoder=TiedAutoencoder)
     model = TiedAutoencoder(5, 2)
     shapes = {name: tuple(p.shape) for name, p in model.named_parameters()}
     expected = {"W": (2, 5), "b_enc": (2,), "b_dec": (5,)}
-    assert shapes == expected, f"TiedAutoencoder(5, 2) has parameters {shapes}, expected {expected}"
+    assert shapes == expected, tidy(f"TiedAutoencoder(5, 2) has parameters {shapes}, expected {expected}")
     # k = d with W = I and zero biases copies its input: a perfect reconstruction that learned nothing.
     model = TiedAutoencoder(3, 3).to(device())
     _set_parameters(model, torch.eye(3), torch.zeros(3), torch.zeros(3))
     x = torch.tensor([[1.0, -2.0, 0.5], [0.0, 3.0, 4.0]], device=device())
     out = model(x)
     assert isinstance(out, torch.Tensor) and torch.allclose(out, x), (
-        f"TiedAutoencoder(3, 3) with W = I and zero biases maps {x.tolist()} to {out!r}, expected the input"
+        tidy(f"TiedAutoencoder(3, 3) with W = I and zero biases maps {x.tolist()} to {out!r}, expected the input")
     )
 
 

@@ -16,9 +16,11 @@ def _orthonormal_rows(seed, count, d, dtype, dev):
 def _as_bool(value, call):
     import torch
 
+    from dl541_testing import tidy
+
     if isinstance(value, torch.Tensor) and value.numel() == 1 and value.dtype == torch.bool:
         value = bool(value)
-    assert isinstance(value, bool), f"{call} returned {value!r}, expected True or False"
+    assert isinstance(value, bool), tidy(f"{call} returned {value!r}, expected True or False")
     return value
 
 
@@ -36,7 +38,7 @@ def lecture_example(subspace_cosines, same_span):
 
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(subspace_cosines=subspace_cosines, same_span=same_span)
     t = 0.5
@@ -45,7 +47,7 @@ def lecture_example(subspace_cosines, same_span):
     got = subspace_cosines(A, B)
     same_device_and_dtype(got, A, "subspace_cosines(A, B)")
     assert tuple(got.shape) == (1,) and abs(float(got[0]) - math.cos(t)) < 1e-5, (
-        f"subspace_cosines of two lines at angle {t} returned {got.tolist()}, expected [{math.cos(t):.5f}]"
+        tidy(f"subspace_cosines of two lines at angle {t} returned {got.tolist()}, expected [{math.cos(t):.5f}]")
     )
     assert _as_bool(same_span(A, -2 * A), "same_span(A, -2 A)") is True, "same_span(A, -2 A) should be True"
     assert _as_bool(same_span(A, B), "same_span(A, B)") is False, "lines at angle 0.5 do not have the same span"
@@ -115,7 +117,7 @@ def invariant_to_the_choice_of_rows(subspace_cosines):
         B = torch.randn(k2, d, generator=g, dtype=torch.float64).to(dev)
         base = subspace_cosines(A, B)
         assert isinstance(base, torch.Tensor) and tuple(base.shape) == (min(k1, k2),), (
-            f"subspace_cosines of shapes {tuple(A.shape)} and {tuple(B.shape)} returned {base!r}"
+            f"subspace_cosines of shapes {tuple(A.shape)} and {tuple(B.shape)} returned {base!r} (see the previous failures)."
         )
         assert bool((base[:-1] >= base[1:] - 1e-9).all()), f"cosines {base.tolist()} are not sorted largest first"
         assert bool((base >= -1e-9).all() and (base <= 1 + 1e-9).all()), f"cosines {base.tolist()} not in [0, 1]"

@@ -7,12 +7,12 @@ points = None
 
 @test_case(points=1, hidden=False)
 def lecture_examples(count_weights):
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(count_weights=count_weights)
     for sizes in [(2, 20, 1), (2, 4, 4, 4, 4, 1)]:
         got = count_weights(sizes)
-        assert got == 60, f"count_weights({sizes}) returned {got!r}, expected 60"
+        assert got == 60, tidy(f"count_weights({sizes}) returned {got!r}, expected 60")
 
 
 @test_case(points=1, hidden=True)

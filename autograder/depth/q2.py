@@ -9,13 +9,13 @@ points = None
 def shapes_of_lecture_net(init_mlp):
     import torch
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(init_mlp=init_mlp)
     params = init_mlp((2, 4, 4, 4, 4, 1), generator=torch.Generator().manual_seed(0))
     shapes = [(tuple(W.shape), tuple(b.shape)) for W, b in params]
     expected = [((4, 2), (4,)), ((4, 4), (4,)), ((4, 4), (4,)), ((4, 4), (4,)), ((1, 4), (1,))]
-    assert shapes == expected, f"(W, b) shapes {shapes}, expected {expected}"
+    assert shapes == expected, tidy(f"(W, b) shapes {shapes}, expected {expected}")
 
 
 @test_case(points=1, hidden=True)
@@ -49,7 +49,7 @@ def shapes_dtype_and_generator(init_mlp):
 def standard_normal_entries(init_mlp):
     import torch
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(init_mlp=init_mlp)
     params = init_mlp((1, 20_000, 1), generator=torch.Generator().manual_seed(1))
@@ -58,8 +58,8 @@ def standard_normal_entries(init_mlp):
     for what, values in (("weights", weights), ("biases", biases)):
         mean, std = float(values.mean()), float(values.std())
         assert abs(mean) < 0.03 and abs(std - 1) < 0.03, (
-            f"{what} of init_mlp((1, 20000, 1)) have mean {mean:.4f} and std {std:.4f}; "
-            "expected i.i.d. N(0, 1) entries"
+            tidy(f"{what} of init_mlp((1, 20000, 1)) have mean {mean:.4f} and std {std:.4f}; "
+            "expected i.i.d. N(0, 1) entries")
         )
     other = init_mlp((1, 20_000, 1), generator=torch.Generator().manual_seed(2))
     assert not torch.equal(params[0][0], other[0][0]), "the generator argument must be used"

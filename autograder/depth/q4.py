@@ -30,13 +30,13 @@ def _independent_count(params, start, end, num_points):
 def one_region_for_a_point(init_mlp, count_activation_regions):
     import torch
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(init_mlp=init_mlp, count_activation_regions=count_activation_regions)
     params = init_mlp((2, 20, 1), torch.Generator().manual_seed(0))
     p = torch.tensor([0.3, -0.2])
     got = count_activation_regions(params, p, p, num_points=100)
-    assert got == 1, f"a segment of length 0 has one pattern, got {got}"
+    assert got == 1, tidy(f"a segment of length 0 has one pattern, got {got}")
 
 
 @test_case(points=2, hidden=True)
@@ -125,10 +125,10 @@ def rejects_bad_endpoints(init_mlp, count_activation_regions):
 def zero_preactivation_is_not_positive(count_activation_regions):
     import torch
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(count_activation_regions=count_activation_regions)
     # z = x on the points 0, 0.5, 1: signs (z > 0) are F, T, T -> 2 runs (z >= 0 would give 1).
     params = [(torch.tensor([[1.0]]), torch.tensor([0.0])), (torch.tensor([[1.0]]), torch.tensor([0.0]))]
     got = count_activation_regions(params, torch.tensor([0.0]), torch.tensor([1.0]), num_points=3)
-    assert got == 2, f"z = x at x = 0, 0.5, 1 has patterns F, T, T (z > 0): 2 runs; got {got}"
+    assert got == 2, tidy(f"z = x at x = 0, 0.5, 1 has patterns F, T, T (z > 0): 2 runs; got {got}")

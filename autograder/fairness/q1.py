@@ -19,18 +19,18 @@ def _lecture_sample(dev):
 def lecture_table(joint_distribution):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(joint_distribution=joint_distribution)
     labels, groups = _lecture_sample(device())
     P = joint_distribution(labels, groups)
     expected = torch.tensor([[0.47, 0.02], [0.45, 0.06]])
     assert isinstance(P, torch.Tensor) and tuple(P.shape) == (2, 2), (
-        f"joint_distribution returned {P!r}, expected a (2, 2) tensor"
+        tidy(f"joint_distribution returned {P!r}, expected a (2, 2) tensor")
     )
     assert torch.allclose(P.cpu().float(), expected, atol=1e-6), (
-        f"joint_distribution on the lecture's 100 people returned {P.tolist()}, expected {expected.tolist()} "
-        "(rows smile, non-smile; columns male, female)"
+        tidy(f"joint_distribution on the lecture's 100 people returned {P.tolist()}, expected {expected.tolist()} "
+        "(rows smile, non-smile; columns male, female)")
     )
 
 
@@ -72,7 +72,7 @@ def layout_and_sums(joint_distribution):
 def integer_and_bool_inputs(joint_distribution):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(joint_distribution=joint_distribution)
     dev = device()
@@ -84,7 +84,7 @@ def integer_and_bool_inputs(joint_distribution):
             f"joint_distribution of {kind} labels returned {getattr(P, 'dtype', P)}, expected float32"
         )
         assert torch.allclose(P.cpu(), expected, atol=1e-6), (
-            f"joint_distribution of {kind} inputs returned {P.tolist()}, expected {expected.tolist()}"
+            tidy(f"joint_distribution of {kind} inputs returned {P.tolist()}, expected {expected.tolist()}")
         )
 
 

@@ -21,7 +21,7 @@ def _draw(seed, n, dev, p_correct=0.7):
 def small_example(subgroup_accuracy, accuracy_gap):
     import torch
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(subgroup_accuracy=subgroup_accuracy, accuracy_gap=accuracy_gap)
     y_true = torch.tensor([1, 1, 0, 0, 0, 1])
@@ -30,12 +30,12 @@ def small_example(subgroup_accuracy, accuracy_gap):
     got = subgroup_accuracy(y_true, y_pred, groups)
     expected = {(1, 0): 0.5, (0, 0): 1.0, (0, 1): 0.5, (1, 1): 1.0}
     assert isinstance(got, dict) and set(got) == set(expected), (
-        f"subgroup_accuracy returned {got!r}, expected keys (label, group) {sorted(expected)}"
+        tidy(f"subgroup_accuracy returned {got!r}, expected keys (label, group) {sorted(expected)}")
     )
     for key, value in expected.items():
-        assert abs(got[key] - value) < 1e-9, f"subgroup_accuracy[{key}] is {got[key]}, expected {value}"
+        assert abs(got[key] - value) < 1e-9, tidy(f"subgroup_accuracy[{key}] is {got[key]}, expected {value}")
     gap = accuracy_gap(y_true, y_pred, groups)
-    assert isinstance(gap, float) and abs(gap - 0.5) < 1e-9, f"accuracy_gap returned {gap!r}, expected 0.5"
+    assert isinstance(gap, float) and abs(gap - 0.5) < 1e-9, tidy(f"accuracy_gap returned {gap!r}, expected 0.5")
 
 
 @test_case(points=2, hidden=True)

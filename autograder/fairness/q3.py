@@ -9,15 +9,15 @@ points = None
 def lecture_examples(majority_baseline, predicts_one_class):
     import torch
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(majority_baseline=majority_baseline, predicts_one_class=predicts_one_class)
     labels = torch.tensor([1] * 49 + [0] * 51)  # the lecture: 49 % smile
     got = majority_baseline(labels)
-    assert isinstance(got, float) and abs(got - 0.51) < 1e-9, f"majority_baseline returned {got!r}, expected 0.51"
+    assert isinstance(got, float) and abs(got - 0.51) < 1e-9, tidy(f"majority_baseline returned {got!r}, expected 0.51")
     for y_pred, want in ((torch.zeros(10), True), (torch.tensor([0, 1, 0]), False)):
         got = predicts_one_class(y_pred)
-        assert got is want, f"predicts_one_class({y_pred.tolist()}) returned {got!r}, expected {want}"
+        assert got is want, tidy(f"predicts_one_class({y_pred.tolist()}) returned {got!r}, expected {want}")
 
 
 @test_case(points=2, hidden=True)

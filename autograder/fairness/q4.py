@@ -9,7 +9,7 @@ points = None
 def lecture_weights(balanced_sample_weights):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(balanced_sample_weights=balanced_sample_weights)
     dev = device()
@@ -21,8 +21,8 @@ def lecture_weights(balanced_sample_weights):
         f"balanced_sample_weights returned {getattr(w, 'shape', w)!r}, expected a tensor of shape (100,)"
     )
     # a smiling woman: 100 / (4 * 2) = 12.5; a smiling man: 100 / (4 * 47)
-    assert abs(float(w[47]) - 12.5) < 1e-5, f"a smiling woman weighs {float(w[47])}, expected 12.5"
-    assert abs(float(w[0]) - 100 / 188) < 1e-5, f"a smiling man weighs {float(w[0])}, expected {100 / 188}"
+    assert abs(float(w[47]) - 12.5) < 1e-5, tidy(f"a smiling woman weighs {float(w[47])}, expected 12.5")
+    assert abs(float(w[0]) - 100 / 188) < 1e-5, tidy(f"a smiling man weighs {float(w[0])}, expected {100 / 188}")
 
 
 @test_case(points=2, hidden=True)

@@ -10,14 +10,14 @@ def lecture_architecture(make_deep_mlp):
     import torch
     from torch import nn
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(make_deep_mlp=make_deep_mlp)
     model = make_deep_mlp(3, 8, "tanh", 1.0, generator=torch.Generator().manual_seed(0))
     assert isinstance(model, nn.Sequential), f"make_deep_mlp returned {type(model)}, expected nn.Sequential"
     kinds = [type(m).__name__ for m in model]
     expected = ["Linear", "Tanh", "Linear", "Tanh", "Linear", "Tanh", "Linear"]
-    assert kinds == expected, f"make_deep_mlp(3, 8, 'tanh', 1.0) has modules {kinds}, expected {expected}"
+    assert kinds == expected, tidy(f"make_deep_mlp(3, 8, 'tanh', 1.0) has modules {kinds}, expected {expected}")
     shapes = [tuple(m.weight.shape) for m in model if isinstance(m, nn.Linear)]
     assert shapes == [(8, 8), (8, 8), (8, 8), (1, 8)], f"weight shapes {shapes}, expected 3 x (8, 8) then (1, 8)"
 
@@ -81,7 +81,7 @@ def weights_have_variance_scale_squared_over_width(make_deep_mlp):
     import torch
     from torch import nn
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(make_deep_mlp=make_deep_mlp)
     for width, scale, activation in [(150, 0.5, "relu"), (120, 2.0, "tanh"), (100, 1.0, "linear")]:
@@ -99,7 +99,7 @@ def weights_have_variance_scale_squared_over_width(make_deep_mlp):
                         f"{call}: hidden layer {k} weights have std {std:.5f}, expected "
                         f"init_scale / sqrt(width) = {expected_std:.5f}"
                     )
-                    assert abs(mean) < 4 * expected_std / width, f"{call}: layer {k} weights have mean {mean:.5f}"
+                    assert abs(mean) < 4 * expected_std / width, tidy(f"{call}: layer {k} weights have mean {mean:.5f}")
                     kurtosis = float(((w - w.mean()) ** 4).mean() / w.var(unbiased=False) ** 2)
                     assert abs(kurtosis - 3) < 0.3, (
                         f"{call}: layer {k} weights have kurtosis {kurtosis:.2f}; normal entries have 3"

@@ -36,7 +36,7 @@ def one_layer_by_hand(layer_grad_norms):
     import torch
     from torch import nn
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(layer_grad_norms=layer_grad_norms)
     dev = device()
@@ -49,7 +49,7 @@ def one_layer_by_hand(layer_grad_norms):
     # loss = mean((w x)^2), d loss / d w = mean(2 w x^2) = (4 * 1 + 4 * 4) / 2 = 10
     same_device_and_dtype(got, x, "layer_grad_norms(model, x, y)")
     assert got.shape == (1,), f"layer_grad_norms of a one-Linear model returned shape {tuple(got.shape)}, expected (1,)"
-    assert abs(float(got[0]) - 10.0) < 1e-4, f"layer_grad_norms returned {got.tolist()}, expected [10.0]"
+    assert abs(float(got[0]) - 10.0) < 1e-4, tidy(f"layer_grad_norms returned {got.tolist()}, expected [10.0]")
 
 
 @test_case(points=2, hidden=True)
@@ -126,7 +126,7 @@ def ignores_left_over_gradients(layer_grad_norms):
 def accepts_y_of_shape_n(layer_grad_norms):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(layer_grad_norms=layer_grad_norms)
     dev = device()
@@ -137,8 +137,8 @@ def accepts_y_of_shape_n(layer_grad_norms):
     expected = _expected_norms(model, x, y[:, None])
     got = layer_grad_norms(model, x, y)
     assert isinstance(got, torch.Tensor) and torch.allclose(got, expected, rtol=1e-4, atol=1e-6), (
-        f"layer_grad_norms(model, x, y) with y of shape (7,) returned {got}, expected {expected.tolist()}: "
-        "a target of shape (n,) is compared with the output (n, 1) row by row, not broadcast to (n, n)"
+        tidy(f"layer_grad_norms(model, x, y) with y of shape (7,) returned {got}, expected {expected.tolist()}: "
+        "a target of shape (n,) is compared with the output (n, 1) row by row, not broadcast to (n, n)")
     )
 
 

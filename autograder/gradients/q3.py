@@ -9,7 +9,7 @@ points = None
 def lecture_cases(diagnose):
     import torch
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(diagnose=diagnose)
     cases = [
@@ -20,7 +20,7 @@ def lecture_cases(diagnose):
     ]
     for norms, expected in cases:
         got = diagnose(norms)
-        assert got == expected, f"diagnose({norms.tolist()}) returned {got!r}, expected {expected!r}"
+        assert got == expected, tidy(f"diagnose({norms.tolist()}) returned {got!r}, expected {expected!r}.")
 
 
 @test_case(points=2, hidden=True)
@@ -64,7 +64,7 @@ def only_first_over_last_matters(diagnose):
 def thresholds_are_strict(diagnose):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(diagnose=diagnose)
     dev = device()
@@ -85,8 +85,8 @@ def thresholds_are_strict(diagnose):
             norms = torch.tensor(values, dtype=dtype, device=dev)
             got = diagnose(norms, ratio=ratio)
             assert got == expected, (
-                f"diagnose({values}, ratio={ratio:g}) returned {got!r}, expected {expected!r} "
-                "(vanishing if r < 1 / ratio, exploding if r > ratio: both strict; r = norms[0] / norms[-1])"
+                tidy(f"diagnose({values}, ratio={ratio:g}) returned {got!r}, expected {expected!r} "
+                "(vanishing if r < 1 / ratio, exploding if r > ratio: both strict; r = norms[0] / norms[-1])")
             )
 
 
@@ -112,7 +112,7 @@ def non_finite_anywhere_is_exploding(diagnose):
         values[index] = bad
         norms = torch.tensor(values, device=dev)
         got = diagnose(norms)
-        assert got == "exploding", f"diagnose({norms.tolist()}) returned {got!r}, expected 'exploding'"
+        assert got == "exploding", f"diagnose({norms.tolist()}) returned {got!r}, expected 'exploding' (a norm that is not finite)."
 
     run_property(check)
 
@@ -136,7 +136,7 @@ def rejects_bad_input(diagnose):
 def ratio_one_and_small_ratios_are_allowed(diagnose):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(diagnose=diagnose)
     dev = device()
@@ -157,5 +157,5 @@ def ratio_one_and_small_ratios_are_allowed(diagnose):
             raise AssertionError(
                 f"diagnose({values}, ratio={ratio}) raised ValueError({exc}); every ratio >= 1 is allowed"
             ) from None
-        assert got == expected, f"diagnose({values}, ratio={ratio}) returned {got!r}, expected {expected!r}"
+        assert got == expected, tidy(f"diagnose({values}, ratio={ratio}) returned {got!r}, expected {expected!r}.")
 

@@ -42,7 +42,7 @@ def _shapes():
 def sum_of_squares_and_relative_error(numerical_gradient, relative_error):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(numerical_gradient=numerical_gradient, relative_error=relative_error)
     dev = device()
@@ -51,14 +51,14 @@ def sum_of_squares_and_relative_error(numerical_gradient, relative_error):
     same_device_and_dtype(got, x, "numerical_gradient(lambda v: (v**2).sum(), x)")
     expected = torch.tensor([2.0, 4.0, 6.0], dtype=torch.float64, device=dev)
     assert torch.allclose(got, expected, atol=1e-6), (
-        f"numerical_gradient(lambda v: (v**2).sum(), [1, 2, 3]) returned {got.tolist()}, expected [2, 4, 6]"
+        tidy(f"numerical_gradient(lambda v: (v**2).sum(), [1, 2, 3]) returned {got.tolist()}, expected [2, 4, 6]")
     )
     a = torch.tensor([3.0, 4.0], device=dev)
     for b, expected_err in ((a.clone(), 0.0), (2 * a, 1 / 3)):
         err = relative_error(a, b)
         assert isinstance(err, float), f"relative_error should return a Python float, got {type(err)}"
         assert abs(err - expected_err) < 1e-7, (
-            f"relative_error({a.tolist()}, {b.tolist()}) returned {err}, expected {expected_err:.6f}"
+            tidy(f"relative_error({a.tolist()}, {b.tolist()}) returned {err}, expected {expected_err:.6f}")
         )
 
 
@@ -131,7 +131,7 @@ def centered_differences_are_exact_on_quadratics(numerical_gradient):
 def float32_input_is_differenced_in_float64(numerical_gradient):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(numerical_gradient=numerical_gradient)
     dev = device()
@@ -145,8 +145,8 @@ def float32_input_is_differenced_in_float64(numerical_gradient):
     x64 = x.double()
     expected = (torch.exp(x64) * (1 + x64)).float()
     assert torch.allclose(got, expected, rtol=1e-6, atol=1e-6), (
-        f"numerical_gradient(sum(exp(v) * v), float32 x) returned {got.tolist()}, expected {expected.tolist()}: "
-        "with eps = 1e-6, perturb and difference in float64, then return x's dtype"
+        tidy(f"numerical_gradient(sum(exp(v) * v), float32 x) returned {got.tolist()}, expected {expected.tolist()}: "
+        "with eps = 1e-6, perturb and difference in float64, then return x's dtype")
     )
 
 
@@ -156,7 +156,7 @@ def relative_error_formula(relative_error):
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from dl541_testing import device, prop, require, run_property
+    from dl541_testing import device, prop, require, run_property, tidy
 
     require(relative_error=relative_error)
     dev = device()
@@ -181,11 +181,11 @@ def relative_error_formula(relative_error):
     run_property(check)
     z = torch.zeros(3, device=dev)
     got = relative_error(z, z)
-    assert got == 0.0, f"relative_error(zeros, zeros) returned {got}, expected 0.0 (the denominator is max(..., 1e-12))"
+    assert got == 0.0, tidy(f"relative_error(zeros, zeros) returned {got}, expected 0.0 (the denominator is max(..., 1e-12))")
     tiny = torch.full((2,), 1e-14, dtype=torch.float64, device=dev)
     got = relative_error(tiny, torch.zeros(2, dtype=torch.float64, device=dev))
     expected = float(tiny.norm()) / 1e-12
-    assert abs(got - expected) < 1e-9, f"relative_error([1e-14, 1e-14], zeros) returned {got}, expected {expected:.6g}"
+    assert abs(got - expected) < 1e-9, tidy(f"relative_error([1e-14, 1e-14], zeros) returned {got}, expected {expected:.6g}")
 
 
 @test_case(points=1, hidden=True)
@@ -216,7 +216,7 @@ def rejects_bad_input(numerical_gradient, relative_error):
 def python_float_values_and_integer_points(numerical_gradient):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(numerical_gradient=numerical_gradient)
     dev = device()
@@ -228,18 +228,18 @@ def python_float_values_and_integer_points(numerical_gradient):
     got = numerical_gradient(f, x)
     expected = 3 * x**2 + torch.cos(x)
     assert isinstance(got, torch.Tensor) and torch.allclose(got, expected, rtol=1e-6, atol=1e-6), (
-        f"numerical_gradient of a function that returns a Python float gave {got}, expected {expected.tolist()}: "
-        "keep f's value in float64 (torch.as_tensor(3.5) would round it to float32)"
+        tidy(f"numerical_gradient of a function that returns a Python float gave {got}, expected {expected.tolist()}: "
+        "keep f's value in float64 (torch.as_tensor(3.5) would round it to float32)")
     )
     k = torch.tensor([1, -2, 3], device=dev)
     got = numerical_gradient(lambda v: (v**3).sum() / 6, k)
     expected = torch.tensor([0.5, 2.0, 4.5], dtype=torch.float64, device=dev)
     assert isinstance(got, torch.Tensor) and got.is_floating_point() and got.shape == (3,), (
-        f"numerical_gradient(sum(v^3) / 6, the integer point [1, -2, 3]) returned {got}, expected a floating "
-        "tensor of shape (3,): an integer x gives a float64 gradient"
+        tidy(f"numerical_gradient(sum(v^3) / 6, the integer point [1, -2, 3]) returned {got}, expected a floating "
+        "tensor of shape (3,): an integer x gives a float64 gradient")
     )
     assert torch.allclose(got.double(), expected, rtol=1e-6, atol=1e-6), (
-        f"numerical_gradient(sum(v^3) / 6, the integer point [1, -2, 3]) returned {got.tolist()}, "
-        f"expected {expected.tolist()}"
+        tidy(f"numerical_gradient(sum(v^3) / 6, the integer point [1, -2, 3]) returned {got.tolist()}, "
+        f"expected {expected.tolist()}")
     )
 

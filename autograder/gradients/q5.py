@@ -31,7 +31,7 @@ def _copies(params):
 def three_four_five(clip_grad_norm_):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(clip_grad_norm_=clip_grad_norm_)
     dev = device()
@@ -39,10 +39,10 @@ def three_four_five(clip_grad_norm_):
     p.grad = torch.tensor([3.0, 4.0], device=dev)
     total = clip_grad_norm_([p], 1.0)
     same_device_and_dtype(total, p.grad, "clip_grad_norm_([p], 1.0)")
-    assert abs(float(total) - 5.0) < 1e-5, f"clip_grad_norm_ returned {total}, expected the norm before clipping, 5"
+    assert abs(float(total) - 5.0) < 1e-5, tidy(f"clip_grad_norm_ returned {total}, expected the norm before clipping, 5")
     expected = torch.tensor([3.0, 4.0], device=dev) / (5.0 + 1e-6)
     assert torch.allclose(p.grad, expected, atol=1e-6), (
-        f"after clip_grad_norm_([p], 1.0) p.grad is {p.grad.tolist()}, expected {expected.tolist()}"
+        tidy(f"after clip_grad_norm_([p], 1.0) p.grad is {p.grad.tolist()}, expected {expected.tolist()}")
     )
 
 
@@ -135,7 +135,7 @@ def accepts_model_parameters_generator(clip_grad_norm_):
     import torch
     from torch import nn
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(clip_grad_norm_=clip_grad_norm_)
     dev = device()
@@ -150,7 +150,7 @@ def accepts_model_parameters_generator(clip_grad_norm_):
     expected = torch.nn.utils.clip_grad_norm_(shadow, 0.5)
     got = clip_grad_norm_(model.parameters(), 0.5)
     assert isinstance(got, torch.Tensor) and torch.allclose(got, expected, rtol=1e-5), (
-        f"clip_grad_norm_(model.parameters(), 0.5) returned {got}, expected {float(expected):.6g}"
+        tidy(f"clip_grad_norm_(model.parameters(), 0.5) returned {got}, expected {float(expected):.6g}")
     )
     for k, (p, t) in enumerate(zip(model.parameters(), theirs)):
         assert torch.allclose(p.grad, t, rtol=1e-5, atol=1e-7), (
@@ -181,7 +181,7 @@ def single_tensor_no_gradient_and_max_norm_zero(clip_grad_norm_):
 
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(clip_grad_norm_=clip_grad_norm_)
     dev = device()
@@ -190,16 +190,16 @@ def single_tensor_no_gradient_and_max_norm_zero(clip_grad_norm_):
     total = clip_grad_norm_(p, 1.0)
     expected = torch.tensor([3.0, 0.0, 4.0], device=dev) / (5.0 + 1e-6)
     assert isinstance(total, torch.Tensor) and abs(float(total) - 5.0) < 1e-5, (
-        f"clip_grad_norm_(p, 1.0) with a single tensor p returned {total}, expected tensor(5.)"
+        tidy(f"clip_grad_norm_(p, 1.0) with a single tensor p returned {total}, expected tensor(5.)")
     )
     assert torch.allclose(p.grad, expected, atol=1e-6), (
-        f"clip_grad_norm_(p, 1.0) with a single tensor p left p.grad = {p.grad.tolist()}, expected "
-        f"{expected.tolist()} (a lone tensor counts as a list of one)"
+        tidy(f"clip_grad_norm_(p, 1.0) with a single tensor p left p.grad = {p.grad.tolist()}, expected "
+        f"{expected.tolist()} (a lone tensor counts as a list of one)")
     )
     q = torch.zeros(2, device=dev, requires_grad=True)
     total = clip_grad_norm_([q], 1.0)
     assert total is not None and float(total) == 0.0 and q.grad is None, (
-        f"clip_grad_norm_([q], 1.0) with q.grad None returned {total}, expected tensor(0.) and q.grad still None"
+        tidy(f"clip_grad_norm_([q], 1.0) with q.grad None returned {total}, expected tensor(0.) and q.grad still None")
     )
     r = torch.zeros(2, device=dev, requires_grad=True)
     r.grad = torch.tensor([1.0, 2.0], device=dev)
@@ -208,9 +208,9 @@ def single_tensor_no_gradient_and_max_norm_zero(clip_grad_norm_):
     except ValueError as exc:
         raise AssertionError(f"clip_grad_norm_([r], 0.0) raised ValueError({exc}); max_norm = 0 is allowed") from None
     assert isinstance(total, torch.Tensor) and abs(float(total) - math.sqrt(5)) < 1e-5, (
-        f"clip_grad_norm_([r], 0.0) returned {total}, expected the norm before clipping, sqrt(5)"
+        tidy(f"clip_grad_norm_([r], 0.0) returned {total}, expected the norm before clipping, sqrt(5)")
     )
     assert torch.count_nonzero(r.grad) == 0, (
-        f"clip_grad_norm_([r], 0.0) left r.grad = {r.grad.tolist()}, expected zeros (coefficient 0)"
+        tidy(f"clip_grad_norm_([r], 0.0) left r.grad = {r.grad.tolist()}, expected zeros (coefficient 0)")
     )
 

@@ -31,7 +31,7 @@ def _data():
 def lecture_examples(ridge_fit):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(ridge_fit=ridge_fit)
     dev = device()
@@ -41,12 +41,12 @@ def lecture_examples(ridge_fit):
     w = ridge_fit(X, y, 2.0)
     same_device_and_dtype(w, X, "ridge_fit(X, y, 2.0)")
     assert w.shape == (1,), f"ridge_fit(X of shape (2, 1), y, 2.0) has shape {tuple(w.shape)}, expected (1,)"
-    assert abs(float(w[0]) - 1.0) < 1e-9, f"ridge_fit([[1], [1]], [2, 2], lam=2) returned {w.tolist()}, expected [1.0]"
+    assert abs(float(w[0]) - 1.0) < 1e-9, tidy(f"ridge_fit([[1], [1]], [2, 2], lam=2) returned {w.tolist()}, expected [1.0]")
     X = torch.tensor([[10.0, 3.0], [20.0, 5.0], [15.0, 8.0], [5.0, 2.0]], dtype=torch.float64, device=dev)
     w_true = torch.tensor([0.9, -0.2], dtype=torch.float64, device=dev)
     w = ridge_fit(X, X @ w_true, 0.0)
     assert torch.allclose(w, w_true, atol=1e-9), (
-        f"ridge_fit(X, X @ [0.9, -0.2], lam=0) returned {w.tolist()}, expected [0.9, -0.2] (an exact fit)"
+        tidy(f"ridge_fit(X, X @ [0.9, -0.2], lam=0) returned {w.tolist()}, expected [0.9, -0.2] (an exact fit)")
     )
 
 
@@ -208,7 +208,7 @@ def rescaling_a_column_with_and_without_penalty(ridge_fit):
 def float32_input_is_solved_in_float64(ridge_fit):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(ridge_fit=ridge_fit)
     dev = device()
@@ -224,8 +224,8 @@ def float32_input_is_solved_in_float64(ridge_fit):
         same_device_and_dtype(w, X32, f"ridge_fit(float32 X, y, {lam})")
         expected = _independent_ridge(X32, y32, lam).float()
         assert torch.allclose(w, expected, rtol=1e-4, atol=1e-6), (
-            f"ridge_fit(float32 X with nearly collinear columns, y, lam={lam}) returned {w.tolist()}, "
-            f"expected {expected.tolist()}: compute in float64, return in X's dtype"
+            tidy(f"ridge_fit(float32 X with nearly collinear columns, y, lam={lam}) returned {w.tolist()}, "
+            f"expected {expected.tolist()}: compute in float64, return in X's dtype")
         )
 
 

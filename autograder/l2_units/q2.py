@@ -9,7 +9,7 @@ points = None
 def lecture_examples(kmh_to_ms, with_column_scaled):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(kmh_to_ms=kmh_to_ms, with_column_scaled=with_column_scaled)
     dev = device()
@@ -17,13 +17,13 @@ def lecture_examples(kmh_to_ms, with_column_scaled):
     got = kmh_to_ms(speed)
     same_device_and_dtype(got, speed, "kmh_to_ms(speed)")
     assert torch.allclose(got, torch.tensor([5.0, 10.0, 0.0], device=dev)), (
-        f"kmh_to_ms([18, 36, 0]) returned {got.tolist()}, expected [5, 10, 0]"
+        tidy(f"kmh_to_ms([18, 36, 0]) returned {got.tolist()}, expected [5, 10, 0]")
     )
     X = torch.tensor([[20.0, 18.0], [15.0, 36.0]], device=dev)
     got = with_column_scaled(X, 1, 0.5)
     same_device_and_dtype(got, X, "with_column_scaled(X, 1, 0.5)")
     expected = torch.tensor([[20.0, 9.0], [15.0, 18.0]], device=dev)
-    assert torch.equal(got, expected), f"with_column_scaled(X, 1, 0.5) returned {got.tolist()}, expected {expected.tolist()}"
+    assert torch.equal(got, expected), tidy(f"with_column_scaled(X, 1, 0.5) returned {got.tolist()}, expected {expected.tolist()}")
 
 
 @test_case(points=1, hidden=True)

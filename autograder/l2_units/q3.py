@@ -11,7 +11,7 @@ def answer_is_one_of_two_words(l2_effect_answer):
 
     require(l2_effect_answer=l2_effect_answer)
     assert l2_effect_answer in ("increase", "decrease"), (
-        f"l2_effect_answer is {l2_effect_answer!r}; it must be the string 'increase' or 'decrease'"
+        f"l2_effect_answer is {l2_effect_answer!r}; it must be the string 'increase' or 'decrease'."
     )
 
 

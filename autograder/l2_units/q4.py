@@ -43,7 +43,7 @@ def _weather(n, generator, dev):
 def kmh_or_ms_same_forecast(standardized_ridge_predict):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(standardized_ridge_predict=standardized_ridge_predict)
     dev = device()
@@ -56,8 +56,8 @@ def kmh_or_ms_same_forecast(standardized_ridge_predict):
     to_ms = torch.tensor([1.0, 1 / 3.6], dtype=X.dtype, device=dev)
     ms = standardized_ridge_predict(X_train * to_ms, y_train, X_test * to_ms, 1.0)
     assert torch.allclose(kmh, ms, rtol=1e-9, atol=1e-9), (
-        f"wind speed in km/h gave predictions {kmh.tolist()[:3]}..., in m/s {ms.tolist()[:3]}...: "
-        "standardised features must make the forecast independent of the unit"
+        tidy(f"wind speed in km/h gave predictions {kmh.tolist()[:3]}..., in m/s {ms.tolist()[:3]}...: "
+        "standardised features must make the forecast independent of the unit")
     )
 
 
@@ -184,7 +184,7 @@ def lam_zero_is_least_squares(standardized_ridge_predict):
 def constant_feature_is_ignored(standardized_ridge_predict):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(standardized_ridge_predict=standardized_ridge_predict)
     dev = device()
@@ -197,8 +197,8 @@ def constant_feature_is_ignored(standardized_ridge_predict):
         got = standardized_ridge_predict(with_constant[:15], y[:15], with_constant[15:], 0.5)
         expected = standardized_ridge_predict(X[:15], y[:15], X[15:], 0.5)
         assert torch.isfinite(got).all() and torch.allclose(got, expected, rtol=1e-9, atol=1e-9), (
-            f"a feature that is constant ({value}) on the training set gave predictions {got.tolist()}, expected "
-            f"{expected.tolist()} (the same as without it): a constant training feature z-scores to 0"
+            tidy(f"a feature that is constant ({value}) on the training set gave predictions {got.tolist()}, expected "
+            f"{expected.tolist()} (the same as without it): a constant training feature z-scores to 0")
         )
 
 

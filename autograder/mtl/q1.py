@@ -18,7 +18,7 @@ def lecture_shapes(MultiTaskNet):
     out = net(torch.randn(5, 8, device=dev))
     assert isinstance(out, dict), f"MultiTaskNet(8, 16)(x) returned {type(out)}, expected a dict"
     assert set(out) == {"smile", "age", "gender"}, (
-        f"MultiTaskNet(8, 16)(x) has keys {sorted(out)}, expected 'smile', 'age', 'gender'"
+        f"MultiTaskNet(8, 16)(x) has keys {sorted(out)}, expected 'smile', 'age' and 'gender' (the constant TASKS)."
     )
     for task, value in out.items():
         assert isinstance(value, torch.Tensor) and tuple(value.shape) == (5,), (
@@ -111,7 +111,7 @@ def learns_all_three_tasks(MultiTaskNet):
     import torch
     import torch.nn.functional as F
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(MultiTaskNet=MultiTaskNet)
     g = torch.Generator().manual_seed(0)
@@ -147,9 +147,9 @@ def learns_all_three_tasks(MultiTaskNet):
     limits = {"smile": 0.15, "gender": 0.15, "age": 20.0}
     for task, value in got.items():
         assert value < limits[task], (
-            f"after training MultiTaskNet(6, 32) on an easy task, the {task} loss is {value:.3f}, expected "
+            tidy(f"after training MultiTaskNet(6, 32) on an easy task, the {task} loss is {value:.3f}, expected "
             f"below {limits[task]}: smile and gender outputs must be raw logits and age raw years "
-            "(no sigmoid, clamp or ReLU after the heads)"
+            "(no sigmoid, clamp or ReLU after the heads)")
         )
 
 

@@ -28,7 +28,7 @@ def _random_batch(seed, n, dtype, dev):
 def lecture_example(mtl_loss):
     import torch
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(mtl_loss=mtl_loss)
     outputs = {
@@ -52,9 +52,9 @@ def lecture_example(mtl_loss):
     )
     for task, value in expected.items():
         got = _num(parts[task])
-        assert abs(got - value) < 1e-5, f"parts[{task!r}] is {got}, expected {value}"
+        assert abs(got - value) < 1e-5, tidy(f"parts[{task!r}] is {got}, expected {value}")
     assert abs(_num(total) - sum(expected.values())) < 1e-5, (
-        f"total is {_num(total)}, expected {sum(expected.values())} (weights default to 1)"
+        tidy(f"total is {_num(total)}, expected {sum(expected.values())} (weights default to 1)")
     )
 
 
@@ -200,7 +200,7 @@ def rejects_bad_input(mtl_loss):
 def float64_targets_with_a_float32_model(mtl_loss):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(mtl_loss=mtl_loss)
     dev = device()
@@ -211,7 +211,7 @@ def float64_targets_with_a_float32_model(mtl_loss):
     for task, value in expected.items():
         same_device_and_dtype(parts[task], outputs[task], f"parts[{task!r}] for float32 outputs, float64 targets")
         assert abs(_num(parts[task]) - value) <= 1e-4 * (1 + abs(value)), (
-            f"parts[{task!r}] is {_num(parts[task])}, expected {value}"
+            tidy(f"parts[{task!r}] is {_num(parts[task])}, expected {value}")
         )
     same_device_and_dtype(total, outputs["smile"], "total for float32 outputs and float64 targets")
 

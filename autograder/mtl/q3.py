@@ -37,7 +37,7 @@ def lecture_example_with_a_missing_label(mtl_loss):
 
     import torch
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(mtl_loss=mtl_loss)
     nan = float("nan")
@@ -55,9 +55,9 @@ def lecture_example_with_a_missing_label(mtl_loss):
     expected = _expected_parts(outputs, targets)
     for task, value in expected.items():
         assert abs(_num(parts[task]) - value) < 1e-5, (
-            f"parts[{task!r}] is {_num(parts[task])}, expected {value} (mean over the present labels only)"
+            tidy(f"parts[{task!r}] is {_num(parts[task])}, expected {value} (mean over the present labels only)")
         )
-    assert math.isfinite(_num(total)), f"total is {_num(total)}; a missing label must be left out"
+    assert math.isfinite(_num(total)), tidy(f"total is {_num(total)}; a missing label must be left out")
     total.backward()
     for task, predicted in outputs.items():
         assert predicted.grad is not None and bool(torch.isfinite(predicted.grad).all()), (
@@ -180,7 +180,7 @@ def task_without_labels_contributes_zero(mtl_loss):
         total, parts = mtl_loss(outputs, targets)
         for task in empty:
             assert isinstance(parts[task], torch.Tensor) and _num(parts[task]) == 0.0, (
-                f"{task!r} has no label in the batch; parts[{task!r}] is {parts[task]!r}, expected tensor 0"
+                f"task {task!r} has no label in the batch; parts[{task!r}] is {parts[task]!r}, expected tensor 0"
             )
         want = sum(v for t, v in _expected_parts(outputs, targets).items() if t not in empty)
         assert abs(_num(total) - want) <= 1e-9 * (1 + want), (
@@ -191,7 +191,7 @@ def task_without_labels_contributes_zero(mtl_loss):
         for task in empty:
             grad = outputs[task].grad
             assert grad is None or bool((grad == 0).all()), (
-                f"{task!r} has no label but outputs[{task!r}].grad is {grad.tolist()}, expected no gradient"
+                f"task {task!r} has no label but outputs[{task!r}].grad is {grad.tolist()}, expected no gradient"
             )
 
     run_property(check)

@@ -32,7 +32,7 @@ def _toy_network(seed, n, d_in, dev, missing=0.0):
 
 @test_case(points=1, hidden=False)
 def zero_weight_sends_no_gradient(mtl_loss):
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(mtl_loss=mtl_loss)
     trunk, heads, outputs, targets = _toy_network(0, 8, 3, device())
@@ -40,8 +40,8 @@ def zero_weight_sends_no_gradient(mtl_loss):
     total.backward()
     grad = heads["age"].grad
     assert grad is None or bool((grad == 0).all()), (
-        f"with weights {{'smile': 1, 'age': 0, 'gender': 1}}, the age head got gradient {grad.tolist()}, "
-        "expected none"
+        tidy(f"with weights {{'smile': 1, 'age': 0, 'gender': 1}}, the age head got gradient {grad.tolist()}, "
+        "expected none")
     )
     for task in ("smile", "gender"):
         assert heads[task].grad is not None and bool((heads[task].grad != 0).any()), (

@@ -10,7 +10,7 @@ points = None
 def lecture_example(MinMaxNormalizer):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(MinMaxNormalizer=MinMaxNormalizer)
     X = torch.tensor([[0.0, 10.0], [5.0, 20.0], [10.0, 30.0]], device=device())
@@ -18,13 +18,13 @@ def lecture_example(MinMaxNormalizer):
     same_device_and_dtype(got, X, "MinMaxNormalizer().fit_transform(X)")
     expected = torch.tensor([[-1.0, -1.0], [0.0, 0.0], [1.0, 1.0]], device=device())
     assert torch.allclose(got, expected, atol=1e-6), (
-        f"MinMaxNormalizer().fit_transform({X.tolist()}) returned {got.tolist()}, expected {expected.tolist()}"
+        tidy(f"MinMaxNormalizer().fit_transform({X.tolist()}) returned {got.tolist()}, expected {expected.tolist()}")
     )
     got = MinMaxNormalizer(low=0.0, high=1.0).fit_transform(X)
     expected = (expected + 1) / 2
     assert torch.allclose(got, expected, atol=1e-6), (
-        f"MinMaxNormalizer(low=0, high=1).fit_transform({X.tolist()}) returned {got.tolist()}, "
-        f"expected {expected.tolist()}"
+        tidy(f"MinMaxNormalizer(low=0, high=1).fit_transform({X.tolist()}) returned {got.tolist()}, "
+        f"expected {expected.tolist()}")
     )
 
 

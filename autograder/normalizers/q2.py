@@ -10,7 +10,7 @@ points = None
 def lecture_example(ZScoreNormalizer):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(ZScoreNormalizer=ZScoreNormalizer)
     X = torch.tensor([[0.0, 100.0], [2.0, 300.0], [1.0, 200.0], [1.0, 200.0]], device=device())
@@ -19,8 +19,8 @@ def lecture_example(ZScoreNormalizer):
     s = 2**0.5
     expected = torch.tensor([[-s, -s], [s, s], [0.0, 0.0], [0.0, 0.0]], device=device())
     assert torch.allclose(got, expected, atol=1e-5), (
-        f"ZScoreNormalizer().fit_transform({X.tolist()}) returned {got.tolist()}, expected "
-        f"{expected.tolist()} (population std, ddof = 0)"
+        tidy(f"ZScoreNormalizer().fit_transform({X.tolist()}) returned {got.tolist()}, expected "
+        f"{expected.tolist()} (population std, ddof = 0)")
     )
 
 

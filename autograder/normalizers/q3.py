@@ -41,7 +41,7 @@ def _cov(Z):
 def identity_covariance_in_2d(Whitener):
     import torch
 
-    from dl541_testing import device, require, same_device_and_dtype
+    from dl541_testing import device, require, same_device_and_dtype, tidy
 
     require(Whitener=Whitener)
     g = torch.Generator().manual_seed(0)
@@ -52,7 +52,7 @@ def identity_covariance_in_2d(Whitener):
     C = _cov(Z)
     eye = torch.eye(2, dtype=torch.float64, device=X.device)
     assert torch.allclose(C, eye, atol=1e-3), (
-        f"Whitener().fit_transform(X) has covariance {C.tolist()}, expected the identity"
+        tidy(f"Whitener().fit_transform(X) has covariance {C.tolist()}, expected the identity")
     )
 
 

@@ -41,7 +41,7 @@ def _raises(error, function, *args):
 def fit_returns_self_and_transform_needs_fit(ZScoreNormalizer):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(ZScoreNormalizer=ZScoreNormalizer)
     X = torch.tensor([[1.0, 2.0], [3.0, 5.0]], device=device())
@@ -50,7 +50,7 @@ def fit_returns_self_and_transform_needs_fit(ZScoreNormalizer):
         "ZScoreNormalizer().transform(X) before fit should raise RuntimeError"
     )
     got = norm.fit(X)
-    assert got is norm, f"ZScoreNormalizer.fit(X) returned {got!r}, expected the normalizer itself"
+    assert got is norm, tidy(f"ZScoreNormalizer.fit(X) returned {got!r}, expected the normalizer itself")
 
 
 @test_case(points=1, hidden=True)
@@ -212,7 +212,7 @@ def transform_never_refits(MinMaxNormalizer, ZScoreNormalizer, Whitener):
 def inputs_are_not_modified(MinMaxNormalizer, ZScoreNormalizer, Whitener):
     import torch
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(MinMaxNormalizer=MinMaxNormalizer, ZScoreNormalizer=ZScoreNormalizer, Whitener=Whitener)
     for what, make in _makers(MinMaxNormalizer, ZScoreNormalizer, Whitener):
@@ -228,10 +228,10 @@ def inputs_are_not_modified(MinMaxNormalizer, ZScoreNormalizer, Whitener):
             kept = arg.clone()
             out = getattr(norm, method)(arg)
             if method == "fit":
-                assert out is norm, f"{what}.fit(X) returned {out!r}, expected the normalizer itself"
+                assert out is norm, tidy(f"{what}.fit(X) returned {out!r}, expected the normalizer itself")
             else:
                 assert isinstance(out, torch.Tensor) and out.shape == arg.shape, (
-                    f"{what}.{method}(X) with X of shape {tuple(arg.shape)} returned {out!r}, "
-                    "expected a tensor of the same shape"
+                    tidy(f"{what}.{method}(X) with X of shape {tuple(arg.shape)} returned {out!r}, "
+                    "expected a tensor of the same shape")
                 )
             assert bool((arg == kept).all()), f"{what}.{method}(X) changed its argument X in place"

@@ -55,7 +55,7 @@ def _pair(result, call):
 def lecture_example(strategy1, strategy2, ZScoreNormalizer):
     import torch
 
-    from dl541_testing import device, require
+    from dl541_testing import device, require, tidy
 
     require(strategy1=strategy1, strategy2=strategy2, ZScoreNormalizer=ZScoreNormalizer)
     train = torch.tensor([[0.0], [2.0]], device=device())
@@ -65,10 +65,10 @@ def lecture_example(strategy1, strategy2, ZScoreNormalizer):
         train_n, test_n = _pair(strategy(train, test, ZScoreNormalizer), call)
         expected = torch.tensor(want, device=device())
         assert torch.allclose(train_n, torch.tensor([[-1.0], [1.0]], device=device()), atol=1e-6), (
-            f"{call}: normalised training set {train_n.tolist()}, expected [[-1], [1]]"
+            tidy(f"{call}: normalised training set {train_n.tolist()}, expected [[-1], [1]]")
         )
         assert torch.allclose(test_n, expected, atol=1e-6), (
-            f"{call}: normalised test set {test_n.tolist()}, expected {want}"
+            tidy(f"{call}: normalised test set {test_n.tolist()}, expected {want}")
         )
 
 

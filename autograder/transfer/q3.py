@@ -10,12 +10,12 @@ points = None
 def freezes_a_layer(freeze):
     from torch import nn
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(freeze=freeze)
     layer = nn.Linear(3, 2)
     got = freeze(layer)
-    assert got is layer, f"freeze(layer) returned {got!r}, expected the same module object"
+    assert got is layer, tidy(f"freeze(layer) returned {got!r}, expected the same module object")
     flags = {name: p.requires_grad for name, p in layer.named_parameters()}
     assert not any(flags.values()), f"after freeze(layer), requires_grad is {flags}; expected all False"
 

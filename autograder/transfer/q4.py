@@ -11,7 +11,7 @@ def _groups(result, call):
     groups = []
     for group in result:
         assert isinstance(group, dict) and "params" in group and "lr" in group, (
-            f"{call} returned {result!r}: every group is a dict with keys 'params' and 'lr'"
+            f"{call} returned {result!r}: every group is a dict with keys 'params' and 'lr'."
         )
         groups.append((list(group["params"]), float(group["lr"])))
     return groups
@@ -21,7 +21,7 @@ def _groups(result, call):
 def lecture_example(fine_tune_param_groups):
     from torch import nn
 
-    from dl541_testing import require
+    from dl541_testing import require, tidy
 
     require(fine_tune_param_groups=fine_tune_param_groups)
     encoder, head = nn.Linear(4, 8), nn.Linear(8, 2)
@@ -36,7 +36,7 @@ def lecture_example(fine_tune_param_groups):
         for name, p in module.named_parameters():
             got = rates.get(id(p))
             assert got is not None and abs(got - expected) < 1e-12, (
-                f"{call}: the {what}'s {name} has learning rate {got}, expected {expected}"
+                tidy(f"{call}: the {what}'s {name} has learning rate {got}, expected {expected}")
             )
 
 

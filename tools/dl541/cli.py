@@ -304,6 +304,29 @@ def demo_command(out_dir: Path, jobs: int) -> None:
         click.echo((graded / "grades.csv").read_text().rstrip())
 
 
+@main.command("figures")
+@click.argument("assignments", nargs=-1)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Where the PNGs go.")
+@click.option("--timeout", type=float, default=300, show_default=True, help="Seconds per notebook cell.")
+def figures_command(assignments: tuple[str, ...], out_dir: Path, timeout: float) -> None:
+    """Run each solution notebook (all when none named) as a student would and save every figure of
+    its demo cells as OUT/NAME-cellNN-K.png, to look at them at once."""
+    import tempfile
+
+    from .figures import save_figures
+
+    for chosen in assignments_named(assignments):
+        start = time.monotonic()
+        with tempfile.TemporaryDirectory(prefix=f"dl541-figures-{chosen.name}-") as work:
+            try:
+                written = save_figures(chosen, out_dir, Path(work), timeout)
+            except RuntimeError as exc:
+                raise click.ClickException(str(exc)) from None
+        click.echo(f"{chosen.name}: {len(written)} figures in {out_dir} ({time.monotonic() - start:.0f} s)")
+        for path in written:
+            click.echo(f"  {path.name}")
+
+
 for _command in (feedback_command, export_command, similarity_command):
     main.add_command(_command)
 
