@@ -60,22 +60,15 @@ def options(
     return chosen
 
 
-def expand(submissions: Iterable[Path]) -> list[Path]:
-    """The files directly given and, recursively, in the folders given (what `intake` will sort).
-
-    ValueError names a path that does not exist, or says that nothing was found.
-    """
-    out: list[Path] = []
-    for path in map(Path, submissions):
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file()))
-        elif path.exists():
-            out.append(path)
-        else:
-            raise ValueError(f"{path} does not exist")
-    if not out:
+def collect_class(
+    assignment: Assignment, submissions: Iterable[Path], roster: Path | None = None
+) -> intake.Intake:
+    """One entry per student of `submissions` (see `intake.collect`); ValueError names a path that
+    does not exist, or says that no file was found at all."""
+    found = intake.collect(list(map(Path, submissions)), roster=roster, assignment=assignment.name)
+    if not found.ignored and not any(entry.path for entry in found.entries):
         raise ValueError("no submission files found")
-    return out
+    return found
 
 
 def load_autograder(
@@ -103,6 +96,7 @@ def grade(
     on_result: Callable[[dict], None] | None = None,
     watch: Watch | None = None,
     reveal: bool = False,
+    found: intake.Intake | None = None,
 ) -> Gradebook:
     """Grade a class: `submissions` (files, folders, an LMS download) into `out_dir`, one folder per
     student with its record, results.json and feedback; then the gradebook.
@@ -111,10 +105,9 @@ def grade(
     `roster` for names and missing students). Results already in `out_dir` for the same file,
     autograder and device are kept unless `options.regrade`. `scheduler` (a Dask address, or
     "local") grades on Dask instead of here. `reveal` shows hidden tests' details in the feedback.
+    `found`: the class as `collect_class` already found it (else it is found here).
     """
-    submissions = list(map(Path, submissions))
-    expand(submissions)  # a path that does not exist, or nothing at all, is an error
-    found = intake.collect(submissions, roster=roster, assignment=assignment.name)
+    found = found or collect_class(assignment, submissions, roster)
     ag = ag or load_autograder(assignment)
     if scheduler:
         from .dask_backend import DaskExecutor  # Dask only on this path
@@ -125,6 +118,7 @@ def grade(
     out_dir = Path(out_dir)
     options = options or Options()
     records = grade_batch(ag, found.entries, out_dir, options, on_result, assignment.name, executor)
+    points = {tf.name: float(tf.possible) for tf in ag.test_files}
     for record in records:
         folder = out_dir / record["submission"]
         output = folder / report.OUTPUT
@@ -132,7 +126,7 @@ def grade(
             folder,
             record,
             output.read_text(errors="replace") if output.is_file() else "",
-            {tf.name: float(tf.possible) for tf in ag.test_files},
+            points,
             ag.hidden_visibility,
             reveal=reveal,
             assignment_title=assignment.title,

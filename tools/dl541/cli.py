@@ -97,19 +97,18 @@ def grade_command(
 ) -> None:
     """Grade SUBMISSIONS of ASSIGNMENT into --out: .ipynb, .py or export .zip files, folders searched
     recursively (a sub-folder per student), Canvas or Gradescope bulk downloads."""
-    from . import api, intake, report
+    from . import api, report
     from .progress import Progress
 
     chosen = assignments_named((assignment,))[0]
     try:
-        api.expand(submissions)
-        count = len(intake.collect(list(submissions), roster=roster, assignment=chosen.name).entries)
+        found = api.collect_class(chosen, submissions, roster)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
     ag = autograder_for(chosen, autograder_zip, dist)
     options = grading_options_from(jobs, device, timeout, test_timeout, memory_mb, regrade)
     start = time.monotonic()
-    with Progress(count, f"grading {chosen.name}") as progress:
+    with Progress(len(found.entries), f"grading {chosen.name}") as progress:
         book = api.grade(
             chosen,
             submissions,
@@ -120,6 +119,7 @@ def grade_command(
             scheduler=scheduler,
             on_result=progress.update,
             watch=progress.watch,
+            found=found,
         )
     click.echo(report.summary_table(book.summary))
     missing = sum(1 for r in book.records if r["status"] == Status.MISSING)

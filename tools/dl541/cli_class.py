@@ -62,14 +62,13 @@ def export_command(assignment, graded, fmt, column, out_file) -> None:
 def similarity_command(assignment, submissions, roster, out_dir) -> None:
     """Compare what students wrote in the solution regions (the handout's code subtracted): writes
     similarity.csv (a,b,similarity, highest first) and similarity.html (matched regions side by side)."""
-    from . import api, intake, similarity
+    from . import api, similarity
 
     chosen = assignments_named((assignment,))[0]
     try:
-        api.expand(submissions)
+        found = api.collect_class(chosen, submissions, roster)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
-    found = intake.collect(list(submissions), roster=roster, assignment=chosen.name)
     files = {entry.student: entry.path for entry in found.entries if entry.path is not None}
     result = similarity.compare_students(files, chosen)
     similarity.write_report(result, out_dir)

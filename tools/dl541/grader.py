@@ -9,6 +9,7 @@ a new child that resumes after that item, until the submission's `--timeout` is 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import secrets
@@ -157,7 +158,7 @@ def grade_batch(
     records: dict[str, dict] = {}
     settled, pending, who = plan_batch(ag, items, out_dir, options)
     graded = (executor or LocalExecutor()).run(ag, pending, options, assignment)
-    for record, output in _chain(settled, graded):
+    for record, output in itertools.chain(settled, graded):
         if not record.get("resumed"):
             record.update(who.get(record["submission"], {}))
             report.write_submission(out_dir, ag, record, output)
@@ -165,11 +166,6 @@ def grade_batch(
         if on_result is not None:
             on_result(record)
     return list(records.values())
-
-
-def _chain(first: list[Graded], then: Iterator[Graded]) -> Iterator[Graded]:
-    yield from first
-    yield from then
 
 
 def warm_guard(ag: Autograder) -> Guard:
