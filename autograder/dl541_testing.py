@@ -4,6 +4,8 @@
 - `prop(max_examples)`: hypothesis settings that are deterministic and write no database.
 - `run_property(fn)`: run a `@given` function; a failure becomes one AssertionError whose
   message carries the shrunk falsifying example (Otter keeps only the message).
+- `for_all(*strategies, examples=25)`: the three above as one decorator: the decorated property
+  is checked at once, for examples drawn from `strategies`. `seeds()` draws a torch seed.
 - `require(**names)`: fail clearly when the submission does not define a name.
 - `tidy(message)`: the message with its floats rounded to 3 significant digits (more only where
   two different values would look alike): `0.44999998807907104` is `0.45`. `run_property` tidies
@@ -23,7 +25,8 @@ from collections.abc import Callable
 from typing import Any
 
 import torch
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 DEVICE_VARIABLE = "DL541_DEVICE"
 
@@ -115,6 +118,26 @@ def run_property(fn: Callable[[], None]) -> None:
         what = detail if isinstance(exc, AssertionError) else f"{type(exc).__name__}: {detail}"
         example = "\n".join(notes) if notes else "(no example recorded)"
         raise AssertionError(f"{what}\n{example}") from None
+
+
+def seeds() -> st.SearchStrategy[int]:
+    """Seeds for a `torch.Generator().manual_seed(seed)`: every non-negative 31-bit integer."""
+    return st.integers(0, 2**31 - 1)
+
+
+def for_all(*strategies: st.SearchStrategy, examples: int = 25) -> Callable[[Callable[..., None]], None]:
+    """Decorator: check the decorated property now, for `examples` deterministic draws of
+    `strategies` (one per argument); a counterexample raises AssertionError naming it.
+
+        @for_all(st.integers(1, 6), seeds(), examples=30)
+        def check(width, seed):
+            assert ...
+    """
+
+    def check_now(fn: Callable[..., None]) -> None:
+        run_property(prop(examples)(given(*strategies)(fn)))
+
+    return check_now
 
 
 def require(**names: Any) -> None:

@@ -158,6 +158,12 @@ class Assignment:
         return self.autograder_dir / "alternative.py"
 
     @property
+    def trivial_answers(self) -> Path:
+        """A submission of trivial answers with the right shapes (zeros, constants, inputs echoed
+        back) that passes validation: autograder/NAME/trivial.py; it must score at most 25%."""
+        return self.autograder_dir / "trivial.py"
+
+    @property
     def equivalent_mutants(self) -> Path:
         """The automatic mutants shown equivalent, with reasons: autograder/NAME/equivalent_mutants.py."""
         return self.autograder_dir / "equivalent_mutants.py"

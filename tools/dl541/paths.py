@@ -13,6 +13,8 @@ REPO = Path(__file__).resolve().parents[2]
 #: The support package every test file imports (`dl541_testing`), shared by all assignments.
 TESTING_MODULE = REPO / "autograder" / "dl541_testing.py"
 DEFAULT_DIST = REPO / "dist"
+#: The handout contract, beside the repository (`../shared/SPEC.md`); hidden tests may quote it.
+SPEC = REPO.parent / "shared" / "SPEC.md"
 
 
 def question_key(stem: str) -> tuple[int, str]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import ast
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import gradescope, known_wrong, mutants, report, skeleton, testfiles
+from . import casebook, gradescope, known_wrong, mutants, report, skeleton, testfiles, verify_sharpness
 from .assignment import Assignment
 from .build import build_assignment
 from .bundle import open_zip
@@ -16,14 +15,7 @@ from .samples import write_samples
 from .settings import Options
 from .source_spans import solution_markers
 from .status import Status
-
-
-@dataclass
-class Row:
-    check: str
-    ok: bool | None  # None: skipped, or only a warning
-    detail: str
-    mark: str = ""  # shown instead of ok/FAIL/skip when set
+from .verify_table import Row, table
 
 
 def verify_assignment(
@@ -46,6 +38,11 @@ def verify_assignment(
             alt_copy = tmp_path / "samples" / f"{assignment.name}-alternative.py"
             alt_copy.write_text(alternative.read_text())
             subs.append(alt_copy)
+        trivial = None
+        if assignment.trivial_answers.is_file():
+            trivial = tmp_path / "samples" / f"{assignment.name}-trivial-answers.py"
+            trivial.write_text(assignment.trivial_answers.read_text())
+            subs.append(trivial)
         known = known_wrong.write_known_wrong(assignment, tmp_path / "mistakes")
         subs += [path for _, path in known.values()]
         every = mutants.generate(assignment) if mutant_limit != 0 else []
@@ -74,6 +71,13 @@ def verify_assignment(
                 )
             )
         rows += _mistake_rows(assignment, known, first)
+        cases = casebook.read_cases(assignment)
+        possible = testfiles.question_points(assignment.question_files)
+        rows += verify_sharpness.rule_rows(assignment, built.student_notebook, cases)
+        rows += verify_sharpness.share_rows(cases)
+        rows.append(verify_sharpness.trivial_row(assignment, first.get(trivial.name) if trivial else None))
+        rows.append(verify_sharpness.mistake_loss_row(known, first, possible))
+        rows += verify_sharpness.public_catch_rows(known, first, list(possible))
         if mutant_limit != 0:
             rows += _mutant_rows(assignment, every, chosen, first, ag.max_score)
 
@@ -127,7 +131,7 @@ def verify_assignment(
             rows.append(Row("same grades on CPU and CUDA", None, "skipped: CUDA is not available here"))
     rows += _leak_rows(assignment, built.student_dir)
     ok = all(r.ok is not False for r in rows)
-    return ok, _table(name, ag.max_score, rows)
+    return ok, table(name, ag.max_score, rows)
 
 
 def _gradescope_row(autograder_zip: Path, subs: list[Path], records: dict, work: Path) -> Row:
@@ -330,19 +334,6 @@ def _code_lines(filename: str, text: str) -> set[str]:
         cells = json.loads(text).get("cells", [])
         text = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
     return {line.strip() for line in text.splitlines()}
-
-
-#: How a row's outcome reads in the table (None: skipped, or only a warning).
-_MARKS = {True: "pass", False: "FAIL", None: "skip"}
-
-
-def _table(name: str, max_score: float, rows: list[Row]) -> str:
-    width = max(len(r.check) for r in rows)
-    lines = [f"== verify {name} ({max_score:g} points)"]
-    for row in rows:
-        mark = row.mark or _MARKS[row.ok]
-        lines.append(f"  {mark:<4}  {row.check:<{width}}  {row.detail}")
-    return "\n".join(lines)
 
 
 def _same_as(record: dict | None):
