@@ -44,15 +44,15 @@ def regrade_as_gradescope(tmp_path_factory):
         options = Options(jobs=1, timeout=options.timeout, limits=options.limits, regrade=True)
         differ = {}
         for index, record in enumerate(records):
-            root = gradescope.layout(base / str(index), ag.zip_path, Path(record["file"]))
+            root = gradescope.layout(base / str(index), ag.zip_path, Path(record.file))
             gradescope.run_autograder(root, options)
             again = gradescope.graded_record(root)
             if report.comparable(again) != report.comparable(record):
-                differ[record["submission"]] = (
-                    again["status"],
-                    again["score"],
-                    record["status"],
-                    record["score"],
+                differ[record.submission] = (
+                    again.status,
+                    again.score,
+                    record.status,
+                    record.score,
                 )
         return differ
 

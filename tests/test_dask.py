@@ -21,9 +21,7 @@ REFERENCE = Assignment.named("depth").reference.read_text()
 
 
 def _key(records):
-    return sorted(
-        (r["submission"], r["status"], r["score"], tuple(sorted(r["questions"].items()))) for r in records
-    )
+    return sorted((r.submission, r.status, r.score, tuple(sorted(r.questions.items()))) for r in records)
 
 
 def test_local_dask_cluster_grades_like_local_mode(depth_ag, depth_samples, tmp_path):
@@ -91,9 +89,9 @@ def test_killed_worker_tasks_are_retried_and_written_once(depth_ag, tmp_path):
         killer.join()
         cluster.close()
     assert killed, "no worker was busy long enough to be killed"
-    assert sorted(r["submission"] for r in written) == [f"s{i}.py" for i in range(6)]  # once each
-    assert {r["score"] for r in records} == {depth_ag.max_score}
-    assert {r["status"] for r in records} == {"ok"}
+    assert sorted(r.submission for r in written) == [f"s{i}.py" for i in range(6)]  # once each
+    assert {r.score for r in records} == {depth_ag.max_score}
+    assert {r.status for r in records} == {"ok"}
 
 
 def test_local_path_does_not_import_dask(depth_ag, depth_samples, tmp_path):

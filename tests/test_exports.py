@@ -9,23 +9,30 @@ import re
 import pytest
 
 from dl541.exports import FORMATS, export
+from dl541.records import Record
 
 COLUMN = "Depth (31415)"
 
 
-def _record(student: str | None, name: str, status: str = "ok", score: float = 17.0, **extra) -> dict:
-    record = {
-        "submission": f"{student or 'unmatched'}.ipynb",
-        "status": status,
-        "detail": "" if status == "ok" else f"why it is {status}",
-        "score": 0.0 if status in ("invalid", "tampered", "missing", "duplicate") else score,
-        "max_score": 22.0,
-        "name": name,
-        **extra,
-    }
-    if student is not None:
-        record["student"] = student
-    return record
+def _record(student: str | None, name: str, status: str = "ok", score: float = 17.0, **extra) -> Record:
+    return Record.from_json(
+        {
+            "submission": f"{student or 'unmatched'}.ipynb",
+            "file": "",
+            "sha256": "",
+            "autograder": "",
+            "device": "cpu",
+            "status": status,
+            "detail": "" if status == "ok" else f"why it is {status}",
+            "score": 0.0 if status in ("invalid", "tampered", "missing", "duplicate") else score,
+            "max_score": 22.0,
+            "questions": {},
+            "cases": [],
+            "name": name,
+            "student": student or "",
+            **extra,
+        }
+    )
 
 
 RECORDS = [
@@ -131,7 +138,7 @@ def test_a_duplicate_does_not_displace_the_graded_submission():
 
 
 def test_two_graded_submissions_of_one_student_are_refused():
-    records = RECORDS + [dict(_record("10", "Lovelace, Ada", score=3.0), submission="second.ipynb")]
+    records = RECORDS + [_record("10", "Lovelace, Ada", score=3.0, submission="second.ipynb")]
     with pytest.raises(ValueError, match="student 10 has 2 graded submissions"):
         export(records, "canvas", COLUMN, 22.0)
 

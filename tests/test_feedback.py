@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ from dl541 import feedback
 from dl541.feedback import write_all_feedback, write_feedback
 from dl541.grader import grade_batch
 from dl541.settings import Options
+from dl541.status import Status
 
 #: Every element a feedback page may hold: no script, link, image, form or frame.
 ALLOWED_TAGS = {
@@ -28,7 +30,7 @@ def graded(depth_ag, depth_samples, tmp_path_factory) -> tuple[Path, dict[str, d
     """The depth samples graded once: the output folder and each record by sample name."""
     out = tmp_path_factory.mktemp("feedback-graded")
     records = grade_batch(depth_ag, list(depth_samples.values()), out, Options(jobs=2))
-    return out, {r["submission"].removeprefix("depth-"): r for r in records}
+    return out, {r.submission.removeprefix("depth-"): r for r in records}
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,7 @@ def _write(folder: Path, record: dict, maxima, visibility="after_due_date", outp
 
 def _hidden_failure(record: dict) -> dict:
     """A failing hidden case whose message carries hypothesis's counter-example."""
-    return next(c for c in record["cases"] if c["hidden"] and "Failing test case" in c["message"])
+    return next(c for c in record.cases if c.hidden and "Failing test case" in c.message)
 
 
 class _Tags(HTMLParser):
@@ -83,7 +85,7 @@ def test_failing_submission_shows_public_failures_and_only_hidden_points(graded,
         assert "Hidden tests: 0 of 2 points." in text  # q1: the hidden tests' points only
         assert "appear after the due date" in text
         # nothing of a hidden test: not its name, message or counter-example
-        assert feedback._humanise(hidden["test"]) not in text
+        assert feedback._humanise(hidden.test) not in text
         assert "Failing test case" not in text
         assert "hidden test)" not in text
     assert "| q1 | 0 | 3 | 0 of 2 points |" in md
@@ -106,7 +108,7 @@ def test_hidden_tests_follow_the_visibility(graded, maxima, tmp_path, visibility
     hidden = _hidden_failure(record)
     md, page = _write(tmp_path, record, maxima, visibility, reveal=reveal)
     for text in (md, page):
-        assert (feedback._humanise(hidden["test"]) in text) is shown
+        assert (feedback._humanise(hidden.test) in text) is shown
         assert ("Failing test case" in text) is shown  # the counter-example
         assert ("Hidden tests: 0 of 2 points." in text) is not shown
         if when:
@@ -119,7 +121,7 @@ def test_hidden_tests_follow_the_visibility(graded, maxima, tmp_path, visibility
 def test_revealed_counter_example_is_preformatted(graded, maxima, tmp_path):
     record = graded[1]["skeleton.ipynb"]
     md, page = _write(tmp_path, record, maxima, "after_due_date", reveal=True)
-    example = feedback._message(_hidden_failure(record)["message"])
+    example = feedback._message(_hidden_failure(record).message)
     assert example.startswith("Error at line") and "Failing test case: check(" in example
     assert f"```text\n{example}\n```" in md
     assert "<pre aria-label=" in page and "Failing test case: check(\n" in page
@@ -137,7 +139,7 @@ def test_full_marks(graded, maxima, tmp_path):
 
 def test_an_error_is_said_plainly(graded, maxima, tmp_path):
     record = graded[1]["raises.ipynb"]
-    assert record["status"] == "error"
+    assert record.status == "error"
     md, page = _write(tmp_path, record, maxima)
     sentence = (
         "Your notebook raised an error in cell 22: RuntimeError: unfinished work; "
@@ -179,7 +181,9 @@ def test_an_error_is_said_plainly(graded, maxima, tmp_path):
     ],
 )
 def test_statuses_in_plain_words(graded, maxima, tmp_path, status, detail, says, not_said):
-    record = dict(copy.deepcopy(graded[1]["skeleton.ipynb"]), status=status, detail=detail)
+    record = dataclasses.replace(
+        copy.deepcopy(graded[1]["skeleton.ipynb"]), status=Status(status), detail=detail
+    )
     md, page = _write(tmp_path, record, maxima, output="printed")
     assert says in page
     assert not_said not in page
@@ -192,7 +196,9 @@ def test_statuses_in_plain_words(graded, maxima, tmp_path, status, detail, says,
 
 
 def test_student_name_and_note(graded, maxima, tmp_path):
-    record = dict(graded[1]["reference.py"], student="4711", name="Ada Lovelace", note="graded late")
+    record = dataclasses.replace(
+        graded[1]["reference.py"], student="4711", name="Ada Lovelace", note="graded late"
+    )
     md, page = _write(tmp_path, record, maxima)
     assert "<strong>Student:</strong> Ada Lovelace (4711)" in page
     assert "**Student:** Ada Lovelace (4711)" in md
@@ -201,10 +207,11 @@ def test_student_name_and_note(graded, maxima, tmp_path):
 
 def test_untrusted_text_is_escaped(graded, maxima, tmp_path):
     record = copy.deepcopy(graded[1]["raises.ipynb"])
-    record.update(name=HOSTILE, note=HOSTILE, detail=HOSTILE)
-    record["load_errors"][0]["message"] = HOSTILE
-    case = next(c for c in record["cases"] if not c["passed"] and not c["hidden"])
-    case["message"] = "❌ Test case failed\n" + HOSTILE + "\n```` more ` backticks"
+    record.name = record.note = record.detail = HOSTILE
+    record.load_errors[0]["message"] = HOSTILE
+    index = next(i for i, c in enumerate(record.cases) if not c.passed and not c.hidden)
+    message = "❌ Test case failed\n" + HOSTILE + "\n```` more ` backticks"
+    record.cases[index] = dataclasses.replace(record.cases[index], message=message)
     output = "ran\n" + HOSTILE + "\x1b[31m\x00\x07red\r\nbar 10%\rbar 100%\n"
     md, page = _write(tmp_path, record, maxima, output=output)
 
@@ -255,10 +262,10 @@ def test_write_all_feedback_regenerates_every_folder(graded, depth_ag, tmp_path)
     out, records = graded
     (out / "not-graded").mkdir(exist_ok=True)  # a folder without grade.json is left alone
     written = write_all_feedback(out, depth_ag)
-    assert {p.name for p in written} == {r["submission"] for r in records.values()}
+    assert {p.name for p in written} == {r.submission for r in records.values()}
     assert not (out / "not-graded" / "feedback.html").exists()
-    skeleton = out / records["skeleton.ipynb"]["submission"]
-    hidden = feedback._humanise(_hidden_failure(records["skeleton.ipynb"])["test"])
+    skeleton = out / records["skeleton.ipynb"].submission
+    hidden = feedback._humanise(_hidden_failure(records["skeleton.ipynb"]).test)
     assert hidden not in (skeleton / "feedback.html").read_text(encoding="utf-8")
     assert "Feedback on depth" in (skeleton / "feedback.md").read_text(encoding="utf-8")
 
@@ -266,4 +273,4 @@ def test_write_all_feedback_regenerates_every_folder(graded, depth_ag, tmp_path)
     page = (skeleton / "feedback.html").read_text(encoding="utf-8")
     assert hidden in page and "Feedback on Depth, after the due date" in page
     record = json.loads((skeleton / "grade.json").read_text())
-    assert record == records["skeleton.ipynb"]  # the record itself is not touched
+    assert record == records["skeleton.ipynb"].to_json()  # the record itself is not touched

@@ -14,9 +14,7 @@ pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is n
 
 
 def _grades(records):
-    return sorted(
-        (r["submission"], r["status"], r["score"], tuple(sorted(r["questions"].items()))) for r in records
-    )
+    return sorted((r.submission, r.status, r.score, tuple(sorted(r.questions.items()))) for r in records)
 
 
 def test_depth_grades_match_on_cpu_and_cuda(depth_ag, depth_samples, tmp_path):
@@ -26,4 +24,4 @@ def test_depth_grades_match_on_cpu_and_cuda(depth_ag, depth_samples, tmp_path):
     cpu = grade_batch(depth_ag, files, tmp_path / "cpu", Options(jobs=2, device="cpu"), assignment="depth")
     cuda = grade_batch(depth_ag, files, tmp_path / "cuda", Options(jobs=2, device="cuda"), assignment="depth")
     assert _grades(cpu) == _grades(cuda)
-    assert {r["device"] for r in cuda} == {"cuda"}
+    assert {r.device for r in cuda} == {"cuda"}

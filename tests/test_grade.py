@@ -140,7 +140,7 @@ def hostile_records(depth_ag, tmp_path_factory):
     options = Options(jobs=2, timeout=40, limits=Limits(test_timeout=3, memory_mb=1024, output_bytes=100_000))
     out = folder / "out"
     records = grade_batch(depth_ag, paths_, out, options, assignment="depth")
-    return {r["submission"].removesuffix(".py"): r for r in records}, out
+    return {r.submission.removesuffix(".py"): r for r in records}, out
 
 
 @pytest.mark.parametrize(
@@ -162,9 +162,9 @@ def test_hostile_submission_gets_clear_status_and_finished_marks(
     records, _ = hostile_records
     record = records[name]
     score = depth_ag.max_score - (_q5_points(depth_ag) if score == "no q5" else 0)
-    assert record["status"] == status, record["detail"]
-    assert record["score"] == score, [c["case"] for c in record["cases"] if not c["passed"]]
-    assert record["detail"] or status == "ok"
+    assert record.status == status, record.detail
+    assert record.score == score, [c.case for c in record.cases if not c.passed]
+    assert record.detail or status == "ok"
 
 
 def test_output_is_capped(hostile_records):
@@ -176,15 +176,15 @@ def test_resume_grades_only_what_is_missing(depth_ag, depth_samples, tmp_path):
     files = [depth_samples["reference.py"], depth_samples["skeleton.ipynb"], depth_samples["raises.ipynb"]]
     out = tmp_path / "out"
     first = grade_batch(depth_ag, files, out, Options(jobs=2), assignment="depth")
-    assert not any(r.get("resumed") for r in first)
+    assert not any(r.resumed for r in first)
     (out / "depth-skeleton.ipynb" / "grade.json").unlink()
     second = grade_batch(depth_ag, files, out, Options(jobs=1), assignment="depth")
-    resumed = sorted(r["submission"] for r in second if r.get("resumed"))
+    resumed = sorted(r.submission for r in second if r.resumed)
     assert resumed == ["depth-raises.ipynb", "depth-reference.py"]
-    key = lambda rs: sorted((r["submission"], r["score"], r["questions"]["q3"]) for r in rs)  # noqa: E731
+    key = lambda rs: sorted((r.submission, r.score, r.questions["q3"]) for r in rs)  # noqa: E731
     assert key(first) == key(second)
     third = grade_batch(depth_ag, files, out, Options(jobs=1, regrade=True), assignment="depth")
-    assert not any(r.get("resumed") for r in third)
+    assert not any(r.resumed for r in third)
 
 
 def test_killed_batch_resumes_to_the_same_gradebook(depth_build, tmp_path):
@@ -238,10 +238,10 @@ def test_duplicate_names_and_bad_files_do_not_stop_the_batch(depth_ag, depth_sam
         Options(jobs=2),
         assignment="depth",
     )
-    by_status = {r["status"]: r for r in records}
+    by_status = {r.status: r for r in records}
     assert set(by_status) == {"ok", "duplicate", "invalid"}
-    assert by_status["duplicate"]["score"] == 0 and "rename" in by_status["duplicate"]["detail"]
-    assert ".txt" in by_status["invalid"]["detail"]
+    assert by_status["duplicate"].score == 0 and "rename" in by_status["duplicate"].detail
+    assert ".txt" in by_status["invalid"].detail
 
 
 def test_cli_rejects_bad_arguments(tmp_path):

@@ -113,13 +113,13 @@ def otter_exploit(depth_samples, tmp_path_factory) -> Path:
 def test_otter_run_gives_the_dl541_grade(depth_build, depth_ag, depth_samples, otter_exploit, tmp_path):
     """`otter run -a autograder.zip`, which the README offers for local checks, agrees with dl541 grade."""
     subs = [otter_exploit, depth_samples["reference.ipynb"]]
-    records = {r["submission"]: r for r in grade_batch(depth_ag, subs, tmp_path / "grade", Options(jobs=2))}
+    records = {r.submission: r for r in grade_batch(depth_ag, subs, tmp_path / "grade", Options(jobs=2))}
     for sub in subs:
         results = gradescope.otter_run(depth_build.autograder_zip, sub)
         assert results is not None, f"otter run wrote no results.json for {sub.name}"
-        assert results["score"] == records[sub.name]["score"], (sub.name, results["output"])
+        assert results["score"] == records[sub.name].score, (sub.name, results["output"])
         assert results == json.loads((tmp_path / "grade" / sub.name / "results.json").read_text())
-    assert records["exploit.ipynb"]["score"] == 0
+    assert records["exploit.ipynb"].score == 0
 
 
 def test_run_autograder_matches_dl541_grade_on_the_exploit(depth_build, depth_ag, otter_exploit, tmp_path):
@@ -143,7 +143,7 @@ def test_hidden_visibility_is_one_setting_for_every_path(depth_samples, tmp_path
     assert visibility.pop("Public Tests") == "visible"
     assert set(visibility.values()) == {"hidden"}  # question entries carry hidden tests' messages
     public_summary = next(t["output"] for t in local["tests"] if t["name"] == "Public Tests")
-    hidden_names = {c["test"] for c in record["cases"] if c["hidden"]}
+    hidden_names = {c.test for c in record.cases if c.hidden}
     assert not any(name in public_summary for name in hidden_names)
     with pytest.raises(ValueError, match="hidden_visibility must be one of"):
         build.build_assignment(Assignment.named("depth"), tmp_path / "dist", hidden_visibility="sometimes")
@@ -164,7 +164,7 @@ def test_a_submission_folder_without_one_gradable_file_is_invalid(depth_build, t
         (root / "submission" / name).write_text("{}")
     results = gradescope.run_autograder(root, Options(jobs=1, regrade=True))
     record = gradescope.graded_record(root)
-    assert record["status"] == "invalid" and why in record["detail"], record["detail"]
+    assert record.status == "invalid" and why in record.detail, record.detail
     assert results["score"] == 0 and why in results["output"]
 
 
@@ -202,11 +202,11 @@ def test_otter_run_gives_every_attack_the_dl541_grade(depth_build, depth_ag, tmp
     for name, source in sources.items():
         subs.append(folder / f"{name}.py")
         subs[-1].write_text(source)
-    records = {r["submission"]: r for r in grade_batch(depth_ag, subs, tmp_path / "grade", tamper.OPTIONS)}
+    records = {r.submission: r for r in grade_batch(depth_ag, subs, tmp_path / "grade", tamper.OPTIONS)}
     differ = {}
     for sub in subs:
         results = gradescope.otter_run(depth_build.autograder_zip, sub, timeout=300)
         score = None if results is None else results["score"]
-        if score != records[sub.name]["score"]:
-            differ[sub.name] = (score, records[sub.name]["score"], records[sub.name]["status"])
+        if score != records[sub.name].score:
+            differ[sub.name] = (score, records[sub.name].score, records[sub.name].status)
     assert differ == {}

@@ -113,26 +113,26 @@ def graded(ae_ag, tmp_path_factory):
     options = OPTIONS
     records = grade_batch(ae_ag, subs, out, options, assignment=ASSIGNMENT)
     assert len(records) == len(subs)
-    return {r["submission"].removesuffix(".py"): r for r in records}, out
+    return {r.submission.removesuffix(".py"): r for r in records}, out
 
 
 @pytest.mark.parametrize("name", FULL_MARKS)
 def test_honest_habits_get_full_marks(graded, name):
     record = graded[0][name]
-    failed = [f"{c['test']}: {c['message'][-300:]}" for c in record["cases"] if not c["passed"]]
-    assert (record["status"], record["score"]) == ("ok", record["max_score"]), (record["detail"], failed)
-    assert record["attempts"] == 1  # the child never died
+    failed = [f"{c.test}: {c.message[-300:]}" for c in record.cases if not c.passed]
+    assert (record.status, record.score) == ("ok", record.max_score), (record.detail, failed)
+    assert record.attempts == 1  # the child never died
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED_IN_TRAINING))
 def test_a_refused_process_costs_only_the_tests_that_start_it(graded, ae_ag, name):
     record = graded[0][name]
-    assert record["status"] == "ok" and record["attempts"] == 1, record["detail"]
+    assert record.status == "ok" and record.attempts == 1, record.detail
     full = {tf.name: tf.possible for tf in ae_ag.test_files}
-    assert record["questions"] == dict(full, q4=0.0)
-    for case in record["cases"]:
-        if case["question"] == "q4":
-            message = case["message"]
+    assert record.questions == dict(full, q4=0.0)
+    for case in record.cases:
+        if case.question == "q4":
+            message = case.message
             assert REFUSED_IN_TRAINING[name] in message and RULE in message and CHANGE in message, message
 
 
@@ -140,8 +140,8 @@ def test_a_refused_process_costs_only_the_tests_that_start_it(graded, ae_ag, nam
 def test_refusals_at_top_level_say_what_to_change(graded, name):
     records, out = graded
     record = records[name]
-    assert record["score"] == record["max_score"] and record["attempts"] == 1, record["detail"]
-    assert record["status"] == "error"
+    assert record.score == record.max_score and record.attempts == 1, record.detail
+    assert record.status == "error"
     on_disk = json.loads((out / f"{name}.py" / "grade.json").read_text())
     errors = [f"{e['kind']}: {e['message']}" for e in on_disk["load_errors"]]
     assert len(errors) == len(REFUSED_AT_TOP_LEVEL[name]), errors

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 from dl541 import report
 from dl541.protocol import PASSED, failed
+from dl541.records import Record
 from dl541.status import Status
 
 
-def _record(ag, passing: set[str], status: Status = Status.OK, **extra) -> dict:
+def _record(ag, passing: set[str], status: Status = Status.OK, **extra) -> Record:
     """A record where exactly the cases named in `passing` passed."""
     results = {
         (tf.name, tc.name): {
@@ -21,8 +23,7 @@ def _record(ag, passing: set[str], status: Status = Status.OK, **extra) -> dict:
         for tc in tf.test_cases
     }
     record = report.make_record(ag, "s.py", Path("s.py"), "", "cpu", status, "", results, [], seconds=1.0)
-    record.update(extra)
-    return record
+    return dataclasses.replace(record, **extra)
 
 
 def _every_case(ag) -> set[str]:
@@ -32,18 +33,18 @@ def _every_case(ag) -> set[str]:
 def test_marks_are_the_points_of_the_passed_cases(depth_ag):
     q1 = next(tf for tf in depth_ag.test_files if tf.name == "q1")
     record = _record(depth_ag, {tc.name for tc in q1.test_cases})
-    assert record["questions"]["q1"] == q1.possible and record["score"] == q1.possible
-    assert record["max_score"] == depth_ag.max_score == 22
-    assert all(c["passed"] == (c["question"] == "q1") for c in record["cases"])
+    assert record.questions["q1"] == q1.possible and record.score == q1.possible
+    assert record.max_score == depth_ag.max_score == 22
+    assert all(c.passed == (c.question == "q1") for c in record.cases)
     full = _record(depth_ag, _every_case(depth_ag))
-    assert full["score"] == full["max_score"]
+    assert full.score == full.max_score
 
 
 def test_a_case_that_never_ran_says_why(depth_ag):
     record = report.make_record(
         depth_ag, "s.py", Path("s.py"), "", "cpu", Status.TIMEOUT, "stopped", {}, [], 1.0
     )
-    assert all(c["message"] == "❌ Test case not run: timeout. stopped" for c in record["cases"])
+    assert all(c.message == "❌ Test case not run: timeout. stopped" for c in record.cases)
 
 
 def test_results_json_follows_the_visibility_setting_and_names_the_confinement(depth_ag):
@@ -62,15 +63,15 @@ def test_results_json_follows_the_visibility_setting_and_names_the_confinement(d
 
 def test_the_gradebook_has_a_row_per_submission_and_a_column_per_question(depth_ag):
     records = [
-        dict(_record(depth_ag, _every_case(depth_ag)), submission="b.py"),
-        dict(_record(depth_ag, set(), Status.ERROR), submission="a.py"),
+        _record(depth_ag, _every_case(depth_ag), submission="b.py"),
+        _record(depth_ag, set(), Status.ERROR, submission="a.py"),
     ]
     lines = report.gradebook_csv(records, depth_ag.questions).splitlines()
     assert lines[0] == "student,name,submission,status,score,max_score,q1,q2,q3,q4,q5,detail,note"
     assert lines[1] == "a.py,,a.py,error,0,22,0,0,0,0,0,," and lines[2].startswith("b.py,,b.py,ok,22,22,")
     summary = report.summarize(records, depth_ag)
     assert summary["statuses"] == {"ok": 1, "error": 1} and summary["mean_score"] == 11
-    missing = dict(_record(depth_ag, set(), Status.MISSING), submission="c.py", student="c", name="Cy")
+    missing = _record(depth_ag, set(), Status.MISSING, submission="c.py", student="c", name="Cy")
     summary = report.summarize([*records, missing], depth_ag)
     assert summary["graded"] == 2 and summary["left_out"] == {"missing": 1} and summary["mean_score"] == 11
     assert "c,Cy,c.py,missing,0,22" in report.gradebook_csv([missing], depth_ag.questions)
@@ -80,7 +81,9 @@ def test_the_gradebook_has_a_row_per_submission_and_a_column_per_question(depth_
 def test_a_submission_is_written_whole_and_read_back(depth_ag, tmp_path):
     record = _record(depth_ag, _every_case(depth_ag))
     report.write_submission(tmp_path, depth_ag, record, "printed\n")
-    assert report.read_record(tmp_path, "s.py") == json.loads(json.dumps(record))
+    assert report.read_record(tmp_path, "s.py") == record
+    on_disk = json.loads((tmp_path / "s.py" / report.RECORD).read_text())
+    assert on_disk == record.to_json() and Record.from_json(on_disk) == record
     assert (tmp_path / "s.py" / "output.txt").read_text() == "printed\n"
     assert report.comparable(report.read_record(tmp_path, "s.py")) == report.comparable(record)
     assert not list(tmp_path.glob("s.py/.*.tmp"))  # no half-written file left behind

@@ -333,15 +333,15 @@ def graded(depth_ag, tmp_path_factory):
     options = OPTIONS
     records = grade_batch(depth_ag, subs, out, options, assignment="depth")
     assert len(records) == len(subs)
-    return {r["submission"].removesuffix(".py"): r for r in records}, out
+    return {r.submission.removesuffix(".py"): r for r in records}, out
 
 
 @pytest.mark.parametrize("name", sorted(PATCHES))
 def test_patching_the_grading_environment_voids_the_grade(graded, name):
     record = graded[0][f"patch-{name}"]
-    assert record["status"] == "tampered", (record["status"], record["detail"])
-    assert record["score"] == 0
-    assert "changed" in record["detail"] or "forged" in record["detail"]
+    assert record.status == "tampered", (record.status, record.detail)
+    assert record.score == 0
+    assert "changed" in record.detail or "forged" in record.detail
 
 
 #: The test each cheat aims at, and what its failure (or the status detail) must say.
@@ -355,23 +355,23 @@ TARGETS = {
 @pytest.mark.parametrize("name", sorted(CHEATS))
 def test_cheats_gain_nothing(graded, name):
     record = graded[0][f"cheat-{name}"]
-    q1 = record["questions"]["q1"]
-    assert q1 < 3, f"{name}: q1 got {q1}/3 ({record['status']}: {record['detail']})"
+    q1 = record.questions["q1"]
+    assert q1 < 3, f"{name}: q1 got {q1}/3 ({record.status}: {record.detail})"
     if name in TARGETS:
         test, why = TARGETS[name]
-        (case,) = [c for c in record["cases"] if c["test"] == test]
-        assert not case["passed"] and why in case["message"], case["message"]
+        (case,) = [c for c in record.cases if c.test == test]
+        assert not case.passed and why in case.message, case.message
     if name.startswith("opens-"):
-        assert record["score"] == 0 and "Permission denied" in record["detail"], record["detail"]
+        assert record.score == 0 and "Permission denied" in record.detail, record.detail
     if name == "forges-results":
-        assert record["status"] == "tampered" and record["score"] == 0
+        assert record.status == "tampered" and record.score == 0
 
 
 def test_writing_results_anywhere_changes_nothing(graded):
     records, out = graded
     writer = records["writes-results"]
-    assert writer["questions"]["q1"] < 3
-    assert json.loads((out / "writes-results.py" / "results.json").read_text())["score"] == writer["score"]
+    assert writer.questions["q1"] < 3
+    assert json.loads((out / "writes-results.py" / "results.json").read_text())["score"] == writer.score
     victim = json.loads((out / "victim.py" / "grade.json").read_text())
     assert victim["score"] == victim["max_score"] and victim["submission"] == "victim.py"
     assert not (out / "grades.csv").exists()  # grade_batch writes the gradebook only when asked
@@ -379,10 +379,8 @@ def test_writing_results_anywhere_changes_nothing(graded):
 
 def test_the_batch_survives_and_others_are_graded_normally(graded):
     records, _ = graded
-    assert (
-        records["victim"]["status"] == "ok" and records["victim"]["score"] == records["victim"]["max_score"]
-    )
-    assert records["cheat-kills-grader"]["questions"]["q5"] > 0  # it was graded, the grader lived
+    assert records["victim"].status == "ok" and records["victim"].score == records["victim"].max_score
+    assert records["cheat-kills-grader"].questions["q5"] > 0  # it was graded, the grader lived
 
 
 def test_confinement_is_in_force_where_the_kernel_offers_it(graded):
@@ -392,7 +390,7 @@ def test_confinement_is_in_force_where_the_kernel_offers_it(graded):
 
     record = graded[0]["victim"]
     expected = {"seccomp": platform.machine() == "x86_64", "landlock": confine.landlock_abi() > 0}
-    assert record["confinement"] == expected
+    assert record.confinement == expected
 
 
 # -- values that lie (issue 11, item 2) -------------------------------------------------------------
@@ -555,23 +553,23 @@ def lies_graded(depth_ag, tmp_path_factory):
     options = OPTIONS
     records = grade_batch(depth_ag, subs, folder / "out", options, assignment="depth")
     assert len(records) == len(subs)
-    return {r["submission"].removesuffix(".py"): r for r in records}
+    return {r.submission.removesuffix(".py"): r for r in records}
 
 
 @pytest.mark.parametrize("name", sorted(LIES))
 def test_values_that_lie_gain_nothing(lies_graded, name):
     record, honest = lies_graded[f"lie-{name}"], lies_graded[LIES[name][1]]
-    assert record["status"] == "ok", (record["status"], record["detail"])
-    assert honest["status"] == "ok" and honest["score"] < honest["max_score"], honest
-    assert record["score"] <= honest["score"], (record["questions"], honest["questions"])
-    for question, points in record["questions"].items():
-        assert points <= honest["questions"][question], (question, record["questions"], honest["questions"])
+    assert record.status == "ok", (record.status, record.detail)
+    assert honest.status == "ok" and honest.score < honest.max_score, honest
+    assert record.score <= honest.score, (record.questions, honest.questions)
+    for question, points in record.questions.items():
+        assert points <= honest.questions[question], (question, record.questions, honest.questions)
     test, why = LIE_MESSAGES[name]
-    (case,) = [c for c in record["cases"] if c["test"] == test]
-    assert not case["passed"] and why in case["message"], case["message"]
+    (case,) = [c for c in record.cases if c.test == test]
+    assert not case.passed and why in case.message, case.message
     if name == "int-subclass":  # both functions lie; both are refused
-        (regions,) = [c for c in record["cases"] if c["test"] == "one_region_for_a_point"]
-        assert "count_activation_regions returned an instance of IntLike" in regions["message"]
+        (regions,) = [c for c in record.cases if c.test == "one_region_for_a_point"]
+        assert "count_activation_regions returned an instance of IntLike" in regions.message
 
 
 def test_every_attack_scores_the_same_through_run_autograder(
@@ -617,22 +615,22 @@ def l2_graded(l2_ag, tmp_path_factory):
         subs[-1].write_text(L2_REFERENCE + "\n\n" + code)
     options = OPTIONS
     records = grade_batch(ag, subs, folder / "out", options, assignment="l2_units")
-    return {r["submission"].removesuffix(".py"): r for r in records}
+    return {r.submission.removesuffix(".py"): r for r in records}
 
 
 @pytest.mark.parametrize("name", ["str-subclass", "eq-class"])
 def test_a_lying_global_fails_the_tests_that_read_it(l2_graded, name):
     record, honest = l2_graded[name], l2_graded["honest"]
-    assert record["status"] == honest["status"] == "ok", (record["detail"], honest["detail"])
-    assert honest["questions"]["q3"] < 3
-    assert record["questions"]["q3"] == 0 and record["score"] <= honest["score"] - honest["questions"]["q3"]
+    assert record.status == honest.status == "ok", (record.detail, honest.detail)
+    assert honest.questions["q3"] < 3
+    assert record.questions["q3"] == 0 and record.score <= honest.score - honest.questions["q3"]
     # nothing else is affected: every other question scores as the reference does
-    assert {q: p for q, p in record["questions"].items() if q != "q3"} == {
-        q: p for q, p in honest["questions"].items() if q != "q3"
+    assert {q: p for q, p in record.questions.items() if q != "q3"} == {
+        q: p for q, p in honest.questions.items() if q != "q3"
     }
-    for case in record["cases"]:
-        if case["question"] == "q3":
-            assert not case["passed"] and L2_ANSWERS[name][1] in case["message"], case["message"]
+    for case in record.cases:
+        if case.question == "q3":
+            assert not case.passed and L2_ANSWERS[name][1] in case.message, case.message
 
 
 # -- the vetting rule, unit by unit (a Guard needs no snapshot for these) -------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dl541 import mutants
 from dl541.assignment import Assignment
+from dl541.records import Record
 from dl541.status import Status
 from dl541.verify import _mutant_rows
 
@@ -15,12 +16,14 @@ def _mutant(mutant_id: str, message_only: bool = False) -> mutants.Mutant:
     return mutants.Mutant(mutant_id, function, 1, "before", "after", "", message_only)
 
 
+def _record(score: float) -> Record:
+    return Record("mutant.py", "mutant.py", "", "", "cpu", Status.OK, "", score, 22.0, {}, [])
+
+
 def _rows(every, outcome):
     """Grade each mutant of `every` as `outcome[id]` (True: full marks) and return verify's rows."""
     chosen = {f"mutant-{i:03d}.py": m for i, m in enumerate(every)}
-    records = {
-        sid: {"status": Status.OK, "score": 22.0 if outcome[m.id] else 20.0} for sid, m in chosen.items()
-    }
+    records = {sid: _record(22.0 if outcome[m.id] else 20.0) for sid, m in chosen.items()}
     return {row.check: row for row in _mutant_rows(TRANSFER, every, chosen, records, 22.0)}
 
 

@@ -8,6 +8,8 @@ tooling can call them the same way:
 
     book = api.grade(Assignment.named("depth"), [Path("submissions/")], Path("graded/"))
     print(book.summary["mean_score"], book.grades_csv)
+    for record in book.records:  # dl541.records.Record: typed, one CaseResult per test case
+        print(record.who, record.status, record.score, [c.test for c in record.failed_cases()])
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from . import bundle, feedback, intake, paths, report
 from .assignment import Assignment
 from .grader import LocalExecutor, Watch, grade_batch, resolve_device
+from .records import Record
 from .settings import Limits, Options
 
 
@@ -28,7 +31,7 @@ class Gradebook:
     """What grading a class produced: every record, the summary, and where the files are."""
 
     out_dir: Path
-    records: list[dict]
+    records: list[Record]
     summary: dict
 
     @property
@@ -38,7 +41,7 @@ class Gradebook:
     @property
     def resumed(self) -> int:
         """How many results were kept from an earlier run instead of graded again."""
-        return sum(1 for r in self.records if r.get("resumed"))
+        return sum(1 for r in self.records if r.resumed)
 
 
 def options(
@@ -120,7 +123,7 @@ def grade(
     records = grade_batch(ag, found.entries, out_dir, options, on_result, assignment.name, executor)
     points = {tf.name: float(tf.possible) for tf in ag.test_files}
     for record in records:
-        folder = out_dir / record["submission"]
+        folder = out_dir / record.submission
         output = folder / report.OUTPUT
         feedback.write_feedback(
             folder,
@@ -140,7 +143,7 @@ def check(
     submission: Path,
     options: Options | None = None,
     ag: bundle.Autograder | None = None,
-) -> dict:
+) -> Record:
     """Grade one submission in a scratch folder and return its record (nothing is kept)."""
     ag = ag or load_autograder(assignment)
     chosen = options or Options()

@@ -122,7 +122,7 @@ def grade_command(
             found=found,
         )
     click.echo(report.summary_table(book.summary))
-    missing = sum(1 for r in book.records if r["status"] == Status.MISSING)
+    missing = sum(1 for r in book.records if r.status == Status.MISSING)
     click.echo(
         f"graded {len(book.records) - book.resumed - missing}, kept {book.resumed} earlier result(s), "
         f"{missing} on the roster without a submission; in "
@@ -150,20 +150,19 @@ def check_command(
         chosen, submission, grading_options_from(1, device, timeout, test_timeout, memory_mb), ag=ag
     )
     click.echo(
-        f"{submission.name}: {record['status']}" + (f" — {record['detail']}" if record["detail"] else "")
+        f"{submission.name}: {record.status}" + (f" — {record.detail}" if record.detail else "")
     )
-    for case in record["cases"]:
-        if case["hidden"] and not hidden:
+    for case in record.cases:
+        if case.hidden and not hidden:
             continue
-        mark = click.style("PASS", fg="green") if case["passed"] else click.style("FAIL", fg="red")
-        kind = "hidden" if case["hidden"] else "public"
-        test = case.get("test", case["case"])
-        click.echo(f"  {mark} {case['question']:<4} {kind:<6} {test} ({case['points']:g} pt)")
-        if not case["passed"]:
-            body = reason(case["message"])
+        mark = click.style("PASS", fg="green") if case.passed else click.style("FAIL", fg="red")
+        kind = "hidden" if case.hidden else "public"
+        click.echo(f"  {mark} {case.question:<4} {kind:<6} {case.test} ({case.points:g} pt)")
+        if not case.passed:
+            body = reason(case.message)
             click.echo("\n".join("         " + line for line in body.splitlines()))
-    click.echo(f"score: {record['score']:g} / {record['max_score']:g}")
-    for q, score in record["questions"].items():
+    click.echo(f"score: {record.score:g} / {record.max_score:g}")
+    for q, score in record.questions.items():
         click.echo(f"  {q}: {score:g}")
 
 

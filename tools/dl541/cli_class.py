@@ -50,7 +50,7 @@ def export_command(assignment, graded, fmt, column, out_file) -> None:
     records = report.read_all_records(graded)
     if not records:
         raise click.UsageError(f"{graded} holds no graded submission (no */grade.json)")
-    report.atomic_write(out_file, export(records, fmt, column or chosen.name, records[0]["max_score"]))
+    report.atomic_write(out_file, export(records, fmt, column or chosen.name, records[0].max_score))
     click.echo(f"{len(records)} rows in {fmt} layout -> {out_file}")
 
 

@@ -10,6 +10,7 @@ Dask; each submission's result is written once, when its task ends.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,7 +108,9 @@ class DaskExecutor:
                         "",
                     )
                     continue
-                record = dict(result["record"], submission=item.sid, file=str(item.path), sha256=item.sha256)
+                record = dataclasses.replace(
+                    result["record"], submission=item.sid, file=str(item.path), sha256=item.sha256
+                )
                 yield record, result["output"]
         finally:
             client.close()

@@ -55,6 +55,7 @@ from __future__ import annotations
 import csv
 import io
 
+from .records import Record
 from .status import Status
 
 FORMATS = ("canvas", "gradescope", "csv")
@@ -68,7 +69,7 @@ MISSING = Status.MISSING
 DUPLICATE = Status.DUPLICATE
 
 
-def export(records: list[dict], fmt: str, column: str, max_score: float) -> str:
+def export(records: list[Record], fmt: str, column: str, max_score: float) -> str:
     """The CSV text of `records` in `fmt` (one of FORMATS); `column` names the assignment's column."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -91,19 +92,19 @@ def export(records: list[dict], fmt: str, column: str, max_score: float) -> str:
             writer.writerow(
                 [
                     _student(rec),
-                    str(rec.get("name") or ""),
-                    rec.get("status", ""),
-                    "" if rec.get("status") == MISSING else _num(rec.get("score") or 0.0),
-                    _num(rec.get("max_score", max_score)),
-                    " ".join(str(rec.get("detail") or "").split()),
+                    rec.name,
+                    rec.status.value,
+                    _score(rec),
+                    _num(rec.max_score),
+                    " ".join(rec.detail.split()),
                 ]
             )
     return buf.getvalue()
 
 
-def _one_per_student(records: list[dict]) -> list[dict]:
+def _one_per_student(records: list[Record]) -> list[Record]:
     """The record that counts for each student, in order; ValueError when that is ambiguous."""
-    by_student: dict[str, list[dict]] = {}
+    by_student: dict[str, list[Record]] = {}
     rows = []
     for rec in records:
         sid = _student(rec)
@@ -113,29 +114,29 @@ def _one_per_student(records: list[dict]) -> list[dict]:
             rows.append(rec)  # not matched to a student: its own row, for the instructor to match
     for sid, recs in by_student.items():
         if len(recs) > 1:
-            recs = [r for r in recs if r.get("status") != DUPLICATE] or recs[:1]
+            recs = [r for r in recs if r.status != DUPLICATE] or recs[:1]
         if len(recs) > 1:
-            names = ", ".join(str(r.get("submission", "?")) for r in recs)
+            names = ", ".join(r.submission for r in recs)
             raise ValueError(f"student {sid} has {len(recs)} graded submissions ({names}); keep one")
         rows.append(recs[0])
     return sorted(rows, key=_order)
 
 
-def _order(rec: dict) -> tuple:
+def _order(rec: Record) -> tuple:
     sid = _student(rec)
-    return (sid == "", (0, int(sid), "") if sid.isdigit() else (1, 0, sid), str(rec.get("submission", "")))
+    return (sid == "", (0, int(sid), "") if sid.isdigit() else (1, 0, sid), rec.submission)
 
 
-def _student(rec: dict) -> str:
-    return str(rec.get("student") or "").strip()
+def _student(rec: Record) -> str:
+    return rec.student.strip()
 
 
-def _name(rec: dict) -> str:
-    return str(rec.get("name") or "") or ("" if _student(rec) else str(rec.get("submission") or ""))
+def _name(rec: Record) -> str:
+    return rec.name or ("" if _student(rec) else rec.submission)
 
 
-def _score(rec: dict) -> str:
-    return "" if rec.get("status") == MISSING else _num(rec.get("score") or 0.0)
+def _score(rec: Record) -> str:
+    return "" if rec.status == MISSING else _num(rec.score)
 
 
 def _num(value: float) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .bundle import VISIBILITIES
 from .protocol import reason
+from .records import CaseResult, Record
 from .report import OUTPUT, atomic_write, read_record
 from .status import Status
 
@@ -62,7 +63,7 @@ Table = namedtuple("Table", "caption header rows lost")  # lost: per row, whethe
 # -- the public functions -----------------------------------------------------------------------------
 def write_feedback(
     folder: Path,
-    record: dict,
+    record: Record,
     output: str,
     max_score_per_question: dict[str, float],
     visibility: str,
@@ -104,37 +105,37 @@ def write_all_feedback(out_dir: Path, ag, reveal: bool = False, title: str = "")
 
 # -- what the feedback says ---------------------------------------------------------------------------
 def _document(
-    record: dict, output: str, maxima: dict[str, float], visibility: str, reveal: bool, title: str
+    record: Record, output: str, maxima: dict[str, float], visibility: str, reveal: bool, title: str
 ) -> list:
     status = _status(record)
     show_hidden = visibility == "visible" or (reveal and visibility != "hidden")
-    questions = list(maxima) + [q for q in record.get("questions", {}) if q not in maxima]
-    cases = record.get("cases", [])
+    questions = list(maxima) + [q for q in record.questions if q not in maxima]
+    cases = record.cases
     blocks: list = [Heading(1, _title(record, title))]
 
-    who = _clean(str(record.get("name") or "")).strip()
-    sid = _clean(str(record.get("student") or "")).strip()
+    who = _clean(record.name).strip()
+    sid = _clean(record.student).strip()
     if who or sid:
         blocks.append(Para(f"{who} ({sid})" if who and sid else who or sid, lead="Student:"))
-    if record.get("submission") and status != Status.MISSING:
-        blocks.append(Para(_clean(str(record["submission"])), lead="Submission:"))
-    total = float(record.get("max_score") or sum(maxima.values()))
-    score = "—" if status == Status.MISSING else _num(float(record.get("score") or 0.0))
+    if record.submission and status != Status.MISSING:
+        blocks.append(Para(_clean(record.submission), lead="Submission:"))
+    total = float(record.max_score or sum(maxima.values()))
+    score = "—" if status == Status.MISSING else _num(record.score)
     blocks.append(Para(f"{score} / {_num(total)}", lead="Score:", css="score"))
     css = "status " + ("good" if status == Status.OK else "bad")
     blocks.append(Para(_status_sentence(record), lead=f"Status: {status}.", css=css))
-    errors = record.get("load_errors") or []
+    errors = record.load_errors
     if errors and not (status == Status.ERROR and len(errors) == 1):
         blocks.append(Para("Your code raised these errors (each stopped only its own cell or line):"))
         blocks.append(Items([_error_text(e, _kind_of_file(record)) for e in errors]))
-    if record.get("note"):
-        blocks.append(Para(_clean(str(record["note"])), lead="Note:"))
+    if record.note:
+        blocks.append(Para(_clean(record.note), lead="Note:"))
 
     blocks.append(Heading(2, "Score per question"))
     header = ["Question", "Score", "Out of"] + ([] if show_hidden else ["Hidden tests"])
     rows, lost = [], []
     for q in questions:
-        got = float(record.get("questions", {}).get(q, 0.0))
+        got = record.questions.get(q, 0.0)
         most = float(maxima.get(q, got))
         row = [q, "—" if status == Status.MISSING else _num(got), _num(most)]
         if not show_hidden:
@@ -148,7 +149,7 @@ def _document(
     failing = [
         q
         for q in questions
-        if any(not c["passed"] and (show_hidden or not c.get("hidden")) for c in _of(cases, q))
+        if any(not c.passed and (show_hidden or not c.hidden) for c in _of(cases, q))
         or (not show_hidden and _hidden_lost(cases, q))
     ]
     if not failing:
@@ -158,34 +159,33 @@ def _document(
         when = f"Hidden tests: their names, messages and counter-examples {_WHEN[visibility]}; "
         blocks.append(Para(when + "until then you see only how many of their points you earned."))
     for q in failing:
-        got = float(record.get("questions", {}).get(q, 0.0))
+        got = record.questions.get(q, 0.0)
         blocks.append(Heading(3, f"{q}: {_num(got)} of {_num(float(maxima.get(q, got)))} points"))
         for case in _of(cases, q):
-            if case["passed"] or (case.get("hidden") and not show_hidden):
+            if case.passed or (case.hidden and not show_hidden):
                 continue
-            kind = "hidden test" if case.get("hidden") else "public test"
-            heading = f"{_humanise(case.get('test') or case['case'])} ({_points(case['points'])}, {kind})"
+            kind = "hidden test" if case.hidden else "public test"
+            heading = f"{_humanise(case.test)} ({_points(case.points)}, {kind})"
             blocks.append(Heading(4, heading))
-            blocks.append(Pre(_message(case["message"]), label=f"Why {case['case']} failed"))
+            blocks.append(Pre(_message(case.message), label=f"Why {case.case} failed"))
         if not show_hidden and _hidden_points(cases, q)[1]:
             blocks.append(Para(f"Hidden tests: {_hidden_summary(cases, q)}."))
     return blocks + _output_blocks(output, status)
 
 
-def _title(record: dict, title: str) -> str:
+def _title(record: Record, title: str) -> str:
     title = _clean(title).strip()
     return f"Feedback on {title}" if title else "Feedback on your submission"
 
 
-def _status(record: dict) -> Status | str:
-    value = str(record.get("status", ""))
-    return Status(value) if value in Status._value2member_map_ else value
+def _status(record: Record) -> Status:
+    return record.status
 
 
-def _status_sentence(record: dict) -> str:
+def _status_sentence(record: Record) -> str:
     status, kind = _status(record), _kind_of_file(record)
-    detail = _plain_detail(str(record.get("detail") or ""))
-    errors = record.get("load_errors") or []
+    detail = _plain_detail(record.detail)
+    errors = record.load_errors
     if status == Status.ERROR and len(errors) == 1:
         where = _error_text(errors[0], kind)
         return f"Your {kind} raised an error {where}; the questions after it may have lost marks."
@@ -200,8 +200,8 @@ def _status_sentence(record: dict) -> str:
     return _SAY[status].format(kind=kind, detail=detail) if status in _SAY else detail or str(status)
 
 
-def _kind_of_file(record: dict) -> str:
-    return "script" if str(record.get("file", "")).endswith(".py") else "notebook"
+def _kind_of_file(record: Record) -> str:
+    return "script" if record.file.endswith(".py") else "notebook"
 
 
 def _error_text(error: dict, kind: str) -> str:
@@ -232,20 +232,20 @@ def _plain_detail(detail: str) -> str:
     return _one_line(detail).rstrip(".") or "no detail was recorded"
 
 
-def _of(cases: list[dict], question: str) -> list[dict]:
-    return [c for c in cases if c.get("question") == question]
+def _of(cases: list[CaseResult], question: str) -> list[CaseResult]:
+    return [c for c in cases if c.question == question]
 
 
-def _hidden_points(cases: list[dict], question: str) -> tuple[float, float]:
-    hidden = [c for c in _of(cases, question) if c.get("hidden")]
-    return sum(float(c["points"]) for c in hidden if c["passed"]), sum(float(c["points"]) for c in hidden)
+def _hidden_points(cases: list[CaseResult], question: str) -> tuple[float, float]:
+    hidden = [c for c in _of(cases, question) if c.hidden]
+    return sum(c.points for c in hidden if c.passed), sum(c.points for c in hidden)
 
 
-def _hidden_lost(cases: list[dict], question: str) -> bool:
+def _hidden_lost(cases: list[CaseResult], question: str) -> bool:
     return _hidden_points(cases, question)[0] < _hidden_points(cases, question)[1] - 1e-9
 
 
-def _hidden_summary(cases: list[dict], question: str) -> str:
+def _hidden_summary(cases: list[CaseResult], question: str) -> str:
     got, most = _hidden_points(cases, question)
     return f"{_num(got)} of {_num(most)} points" if most else ""
 

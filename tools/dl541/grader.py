@@ -8,6 +8,7 @@ a new child that resumes after that item, until the submission's `--timeout` is 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import multiprocessing
@@ -28,6 +29,7 @@ from .bundle import Autograder
 from .guard import Guard, referenced_names
 from .jobs import Attempt, Job, Next
 from .protocol import Receiver
+from .records import Record
 from .sandbox import child_main, preload
 from .settings import Options
 from .status import Status
@@ -68,7 +70,7 @@ class Pending:
 
 
 #: A graded submission as an executor hands it back: its record and what it printed.
-Graded = tuple[dict, str]
+Graded = tuple[Record, str]
 
 
 class Executor(Protocol):
@@ -128,11 +130,11 @@ def plan_batch(
         previous = None if options.regrade else report.read_record(out_dir, sid)
         if (
             previous
-            and previous.get("sha256") == digest
-            and previous.get("autograder") == ag.fingerprint
-            and previous.get("device") == options.device
+            and previous.sha256 == digest
+            and previous.autograder == ag.fingerprint
+            and previous.device == options.device
         ):
-            settled.append((dict(previous, resumed=True), ""))
+            settled.append((dataclasses.replace(previous, resumed=True), ""))
             continue
         pending.append(Pending(sid, path, digest))
     return settled, pending, who
@@ -143,10 +145,10 @@ def grade_batch(
     items: Iterable[Path | Who],
     out_dir: Path,
     options: Options,
-    on_result: Callable[[dict], None] | None = None,
+    on_result: Callable[[Record], None] | None = None,
     assignment: str | None = None,
     executor: Executor | None = None,
-) -> list[dict]:
+) -> list[Record]:
     """Grade every item (a file, or an intake entry naming its student) into `out_dir`, skipping ones
     already graded unless regrade; return the records.
 
@@ -155,14 +157,14 @@ def grade_batch(
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    records: dict[str, dict] = {}
+    records: dict[str, Record] = {}
     settled, pending, who = plan_batch(ag, items, out_dir, options)
     graded = (executor or LocalExecutor()).run(ag, pending, options, assignment)
     for record, output in itertools.chain(settled, graded):
-        if not record.get("resumed"):
-            record.update(who.get(record["submission"], {}))
+        if not record.resumed:
+            record = dataclasses.replace(record, **who.get(record.submission, {}))
             report.write_submission(out_dir, ag, record, output)
-        records[record["submission"]] = record
+        records[record.submission] = record
         if on_result is not None:
             on_result(record)
     return list(records.values())
@@ -319,8 +321,8 @@ def _record(ag: Autograder, job: Job, options: Options) -> Graded:
         job.load_errors(),
         seconds=time.monotonic() - job.started,
     )
-    record["attempts"] = job.attempts
-    record["confinement"] = job.confinement
+    record.attempts = job.attempts
+    record.confinement = job.confinement
     return record, output
 
 
@@ -332,6 +334,6 @@ def _read_output(scratch: str, cap: int) -> str:
         return ""
 
 
-def record_without_run(ag, sid, path, digest, options, status: Status, detail: str) -> dict:
+def record_without_run(ag, sid, path, digest, options, status: Status, detail: str) -> Record:
     """The record of a submission that gets `status` without being run."""
     return report.make_record(ag, sid, path, digest, options.device, status, detail, {}, [], seconds=0.0)

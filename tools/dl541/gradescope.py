@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import bundle, report
 from .grader import grade_batch, record_without_run
+from .records import Record
 from .settings import Options
 from .status import Status
 from .submission import SUFFIXES
@@ -71,12 +72,12 @@ def run_autograder(root: Path, options: Options | None = None) -> dict:
     return results
 
 
-def graded_record(root: Path) -> dict:
+def graded_record(root: Path) -> Record:
     """The grading record `run_autograder` left under ROOT/results (FileNotFoundError if none)."""
     records = sorted((Path(root) / "results" / RECORD_DIR).glob(f"*/{report.RECORD}"))
     if len(records) != 1:
         raise FileNotFoundError(f"expected one grading record under {Path(root) / 'results' / RECORD_DIR}")
-    return json.loads(records[0].read_text())
+    return Record.from_json(json.loads(records[0].read_text()))
 
 
 def layout(root: Path, autograder_zip: Path, upload: Path) -> Path:

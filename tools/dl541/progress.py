@@ -12,6 +12,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from .records import Record
 from .status import Status
 
 #: A submission running longer than this is named in the progress line.
@@ -32,10 +33,10 @@ class Progress:
         self.plain = self.bar.disable  # tqdm draws only on a terminal
         self._last_line = time.monotonic()
 
-    def update(self, record: dict) -> None:
+    def update(self, record: Record) -> None:
         """One more submission finished."""
         self.done += 1
-        if record.get("status") != Status.OK:
+        if record.status != Status.OK:
             self.failed += 1
         self.bar.set_postfix_str(self._postfix(), refresh=False)
         self.bar.update(1)

@@ -15,6 +15,7 @@ from otter.test_files import GradingResults
 from otter.test_files.abstract_test import TestCaseResult
 
 from .bundle import Autograder
+from .records import CaseResult, Record
 from .status import Status
 
 RECORD = "grade.json"
@@ -58,12 +59,12 @@ def make_record(
     path: Path,
     sha256: str,
     device: str,
-    status: str,
+    status: Status,
     detail: str,
     results: dict,
     load_errors: list[dict],
     seconds: float,
-) -> dict:
+) -> Record:
     """The full grade of one submission, decided from per-case results that the child reported."""
     cases, questions = [], {}
     for tf in ag.test_files:
@@ -74,46 +75,41 @@ def make_record(
             passed = bool(got and got.get("passed") is True)
             message = (got or {}).get("message") or f"❌ Test case not run: {status}. {detail}".strip()
             cases.append(
-                {
-                    "question": tf.name,
-                    "case": tc.name,
-                    "test": _test_name(tc),
-                    "points": float(tc.points),
-                    "hidden": bool(tc.hidden),
-                    "passed": passed,
-                    "message": str(message),
-                }
+                CaseResult(
+                    question=tf.name,
+                    case=tc.name,
+                    test=_test_name(tc),
+                    points=float(tc.points),
+                    hidden=bool(tc.hidden),
+                    passed=passed,
+                    message=str(message),
+                )
             )
             earned += float(tc.points) if passed else 0.0
             passed_all &= passed
         if tf.all_or_nothing:
             earned = float(tf.possible) if passed_all else 0.0
         questions[tf.name] = round(earned, 6)
-    return {
-        "submission": sid,
-        "file": str(path),
-        "sha256": sha256,
-        "autograder": ag.fingerprint,
-        "device": device,
-        "status": status,
-        "detail": detail,
-        "score": round(sum(questions.values()), 6),
-        "max_score": round(ag.max_score, 6),
-        "questions": questions,
-        "cases": cases,
-        "load_errors": load_errors,
-        "seconds": round(seconds, 3),
-    }
-
-
-def comparable(record: dict) -> tuple:
-    """What two gradings of one submission must agree on: status, marks, every case and its message."""
-    return (
-        record["status"],
-        record["score"],
-        record["questions"],
-        [(c["question"], c["case"], c["passed"], c["message"]) for c in record["cases"]],
+    return Record(
+        submission=sid,
+        file=str(path),
+        sha256=sha256,
+        autograder=ag.fingerprint,
+        device=device,
+        status=Status(status),
+        detail=detail,
+        score=round(sum(questions.values()), 6),
+        max_score=round(ag.max_score, 6),
+        questions=questions,
+        cases=cases,
+        load_errors=load_errors,
+        seconds=round(seconds, 3),
     )
+
+
+def comparable(record: Record | None) -> tuple | None:
+    """What two gradings of one submission must agree on (None for no record)."""
+    return None if record is None else record.comparable()
 
 
 def _test_name(tc) -> str:
@@ -121,9 +117,9 @@ def _test_name(tc) -> str:
     return getattr(func, "__name__", tc.name)
 
 
-def grading_results(ag: Autograder, record: dict) -> GradingResults:
+def grading_results(ag: Autograder, record: Record) -> GradingResults:
     """Otter's own GradingResults for a record: every test file with the results the child reported."""
-    by_case = {(c["question"], c["case"]): c for c in record["cases"]}
+    by_case = {(c.question, c.case): c for c in record.cases}
     files = []
     for tf in ag.test_files:
         tf_copy = copy.copy(tf)
@@ -131,8 +127,8 @@ def grading_results(ag: Autograder, record: dict) -> GradingResults:
         tf_copy.test_case_results = [
             TestCaseResult(
                 test_case=tc,
-                message=by_case[(tf.name, tc.name)]["message"],
-                passed=by_case[(tf.name, tc.name)]["passed"],
+                message=by_case[(tf.name, tc.name)].message,
+                passed=by_case[(tf.name, tc.name)].passed,
             )
             for tc in tf.test_cases
         ]
@@ -142,19 +138,19 @@ def grading_results(ag: Autograder, record: dict) -> GradingResults:
     return results
 
 
-def status_line(record: dict) -> str:
+def status_line(record: Record) -> str:
     """One line for the student and the instructor: the status, why, and the confinement in force."""
-    line = f"dl541 status: {record['status']}"
-    if record["detail"]:
-        line += f" — {record['detail']}"
-    confinement = record.get("confinement")
+    line = f"dl541 status: {record.status}"
+    if record.detail:
+        line += f" — {record.detail}"
+    confinement = record.confinement
     if confinement:
         parts = ", ".join(f"{name} {'on' if on else 'off'}" for name, on in confinement.items())
         line += f" (confinement: {parts})"
     return line
 
 
-def gradescope_results(ag: Autograder, record: dict) -> dict:
+def gradescope_results(ag: Autograder, record: Record) -> dict:
     """results.json in Gradescope's schema, made by Otter's own GradingResults from the record.
 
     Hidden tests' results (their messages carry counter-examples) get the visibility the instructor
@@ -166,13 +162,13 @@ def gradescope_results(ag: Autograder, record: dict) -> dict:
     for test in out["tests"]:
         if test.get("visibility") != "visible":
             test["visibility"] = ag.hidden_visibility
-    out["score"] = record["score"]
+    out["score"] = record.score
     out["extra_data"] = {
         "dl541": {
-            "status": record["status"],
-            "device": record["device"],
-            "confinement": record.get("confinement", {}),
-            "autograder": record["autograder"],
+            "status": record.status.value,
+            "device": record.device,
+            "confinement": record.confinement or {},
+            "autograder": record.autograder,
         }
     }
     return out
@@ -187,28 +183,35 @@ def prepare_to_write() -> None:
     import otter.run  # noqa: F401
 
 
-def write_submission(out_dir: Path, ag: Autograder, record: dict, output: str) -> None:
+def write_submission(out_dir: Path, ag: Autograder, record: Record, output: str) -> None:
     """Write one submission's results.json, output.txt and record, the record last (it marks done)."""
-    folder = out_dir / record["submission"]
+    folder = out_dir / record.submission
     atomic_write(folder / RESULTS, json.dumps(gradescope_results(ag, record), indent=2) + "\n")
     atomic_write(folder / OUTPUT, output)
-    atomic_write(folder / RECORD, json.dumps(record, indent=2) + "\n", durable=True)
+    atomic_write(folder / RECORD, json.dumps(record.to_json(), indent=2) + "\n", durable=True)
 
 
-def read_record(out_dir: Path, sid: str) -> dict | None:
+def read_record(out_dir: Path, sid: str) -> Record | None:
     """The finished record of a submission in `out_dir`, or None when there is none (or it is torn)."""
     try:
-        return json.loads((out_dir / sid / RECORD).read_text())
+        return Record.from_json(json.loads((out_dir / sid / RECORD).read_text()))
     except (OSError, ValueError):
         return None
 
 
-def read_all_records(out_dir: Path) -> list[dict]:
-    """Every record in a graded folder (its */grade.json), in folder order."""
-    return [json.loads(path.read_text()) for path in sorted(Path(out_dir).glob(f"*/{RECORD}"))]
+def read_all_records(out_dir: Path) -> list[Record]:
+    """Every record in a graded folder (its */grade.json), in folder order; ValueError naming a file
+    that is not a record."""
+    out = []
+    for path in sorted(Path(out_dir).glob(f"*/{RECORD}")):
+        try:
+            out.append(Record.from_json(json.loads(path.read_text())))
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+    return out
 
 
-def gradebook_csv(records: list[dict], questions: list[str]) -> str:
+def gradebook_csv(records: list[Record], questions: list[str]) -> str:
     """grades.csv: who (student id, name), which file, status, score, one column per question, and
     why (detail: the status's reason on one line; note: what was decided about the files)."""
     buf = io.StringIO()
@@ -216,18 +219,18 @@ def gradebook_csv(records: list[dict], questions: list[str]) -> str:
     writer.writerow(
         ["student", "name", "submission", "status", "score", "max_score", *questions, "detail", "note"]
     )
-    for rec in sorted(records, key=lambda r: (r.get("student") or r["submission"], r["submission"])):
+    for rec in sorted(records, key=lambda r: (r.who, r.submission)):
         writer.writerow(
             [
-                rec.get("student") or rec["submission"],
-                rec.get("name", ""),
-                rec["submission"],
-                rec["status"],
-                _num(rec["score"]),
-                _num(rec["max_score"]),
-                *(_num(rec["questions"].get(q, 0.0)) for q in questions),
-                one_line(rec.get("detail", "")),
-                one_line(rec.get("note", "")),
+                rec.who,
+                rec.name,
+                rec.submission,
+                rec.status.value,
+                _num(rec.score),
+                _num(rec.max_score),
+                *(_num(rec.questions.get(q, 0.0)) for q in questions),
+                one_line(rec.detail),
+                one_line(rec.note),
             ]
         )
     return buf.getvalue()
@@ -243,20 +246,15 @@ def _num(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def summarize(records: list[dict], ag: Autograder) -> dict:
+def summarize(records: list[Record], ag: Autograder) -> dict:
     """Per-question mean, share of full marks and most frequent failing case over the graded
     submissions (`Status.graded`); status counts; how many were left out of the statistics and why."""
-    graded = [r for r in records if Status(r["status"]).graded]
-    left_out = Counter(r["status"] for r in records if not Status(r["status"]).graded)
+    graded = [r for r in records if r.status.graded]
+    left_out = Counter(r.status.value for r in records if not r.status.graded)
     questions = {}
     for tf in ag.test_files:
-        scores = [r["questions"].get(tf.name, 0.0) for r in graded]
-        failing = Counter(
-            c.get("test", c["case"])
-            for r in graded
-            for c in r["cases"]
-            if c["question"] == tf.name and not c["passed"]
-        )
+        scores = [r.questions.get(tf.name, 0.0) for r in graded]
+        failing = Counter(c.test for r in graded for c in r.failed_cases(tf.name))
         top = failing.most_common(1)
         questions[tf.name] = {
             "max": float(tf.possible),
@@ -267,14 +265,14 @@ def summarize(records: list[dict], ag: Autograder) -> dict:
             "most_failed_case": top[0][0] if top else None,
             "most_failed_count": top[0][1] if top else 0,
         }
-    totals = [r["score"] for r in graded]
+    totals = [r.score for r in graded]
     return {
         "submissions": len(records),
         "graded": len(graded),
         "left_out": dict(sorted(left_out.items())),
         "max_score": ag.max_score,
         "mean_score": round(sum(totals) / len(totals), 4) if totals else 0.0,
-        "statuses": dict(Counter(r["status"] for r in records)),
+        "statuses": dict(Counter(r.status.value for r in records)),
         "questions": questions,
     }
 
@@ -298,7 +296,7 @@ def summary_table(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def score_plot(summary: dict, records: list[dict], target: Path) -> None:
+def score_plot(summary: dict, records: list[Record], target: Path) -> None:
     """Save a histogram of the graded submissions' total scores, one bar per point."""
     import matplotlib
 
@@ -306,7 +304,7 @@ def score_plot(summary: dict, records: list[dict], target: Path) -> None:
     import matplotlib.pyplot as plt
 
     max_score = summary["max_score"]
-    scores = [r["score"] for r in records if Status(r["status"]).graded]
+    scores = [r.score for r in records if r.status.graded]
     edges = [k - 0.5 for k in range(int(max_score) + 2)]  # bars centred on 0, 1, ..., max
     fig, ax = plt.subplots(figsize=(7, 3.6))
     ax.hist(scores, bins=edges, color="#3b6ea8", edgecolor="white")
@@ -329,7 +327,7 @@ def write_ignored(out_dir: Path, ignored: list[tuple[Path, str]]) -> None:
     atomic_write(out_dir / "ignored.csv", buf.getvalue())
 
 
-def write_gradebook(out_dir: Path, records: list[dict], ag: Autograder) -> dict:
+def write_gradebook(out_dir: Path, records: list[Record], ag: Autograder) -> dict:
     """Write grades.csv, summary.json and scores.png; return the summary."""
     atomic_write(out_dir / "grades.csv", gradebook_csv(records, ag.questions))
     summary = summarize(records, ag)

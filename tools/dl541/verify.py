@@ -11,6 +11,7 @@ from .assignment import Assignment
 from .build import build_assignment
 from .bundle import open_zip
 from .grader import grade_batch, resolve_device
+from .records import Record
 from .samples import write_samples
 from .settings import Options
 from .source_spans import solution_markers
@@ -59,7 +60,7 @@ def verify_assignment(
                 Row(
                     "independent correct solution gets full marks",
                     _full(rec, ag.max_score),
-                    f"{alt_copy.name}: {rec['score']:g} / {rec['max_score']:g}" + _failures(rec),
+                    f"{alt_copy.name}: {rec.score:g} / {rec.max_score:g}" + _failures(rec),
                 )
             )
         else:
@@ -110,12 +111,12 @@ def verify_assignment(
             )
             for sid, mutant in on_cuda.items():
                 rec = third.pop(sid)
-                caught = rec["status"] != Status.OK or rec["score"] < ag.max_score - 1e-9
+                caught = rec.status != Status.OK or rec.score < ag.max_score - 1e-9
                 rows.append(
                     Row(
                         f"CPU-only mutant {mutant.id} is caught on CUDA",
                         caught,
-                        f"{rec['status']}, {rec['score']:g}/{ag.max_score:g}"
+                        f"{rec.status}, {rec.score:g}/{ag.max_score:g}"
                         + ("" if caught else "; the tests do not check the device it claims they do"),
                     )
                 )
@@ -134,7 +135,7 @@ def verify_assignment(
     return ok, table(name, ag.max_score, rows)
 
 
-def _gradescope_row(autograder_zip: Path, subs: list[Path], records: dict, work: Path) -> Row:
+def _gradescope_row(autograder_zip: Path, subs: list[Path], records: dict[str, Record], work: Path) -> Row:
     """Each sample graded as Gradescope grades it (`dl541 run-autograder`) scores as `dl541 grade` did."""
     differ = []
     for index, path in enumerate(subs):
@@ -149,49 +150,45 @@ def _gradescope_row(autograder_zip: Path, subs: list[Path], records: dict, work:
     )
 
 
-def _by_id(records: list[dict]) -> dict[str, dict]:
-    return {r["submission"]: r for r in records}
+def _by_id(records: list[Record]) -> dict[str, Record]:
+    return {r.submission: r for r in records}
 
 
-def _full(record: dict, max_score: float) -> bool:
-    return abs(record["score"] - max_score) < 1e-9 and record["status"] == Status.OK
+def _full(record: Record, max_score: float) -> bool:
+    return abs(record.score - max_score) < 1e-9 and record.status == Status.OK
 
 
-def _failures(record: dict) -> str:
-    failed = [f"{c['question']}:{c.get('test', c['case'])}" for c in record["cases"] if not c["passed"]]
+def _failures(record: Record) -> str:
+    failed = [f"{c.question}:{c.test}" for c in record.cases if not c.passed]
     return f"; failed {failed}" if failed else ""
 
 
-def _sample_rows(samples, records: dict, max_score: float) -> list[Row]:
+def _sample_rows(samples, records: dict[str, Record], max_score: float) -> list[Row]:
     rows = []
     for sample in samples:
         rec = records[sample.path.name]
-        score = rec["score"]
+        score = rec.score
         if sample.expect == "full":
             ok, want = _full(rec, max_score), "full marks"
         elif sample.expect == "zero":
             ok, want = score == 0, "zero"
         else:
             ok, want = score < max_score, "less than full marks"
-        detail = f"{score:g} / {max_score:g}, status {rec['status']}"
+        detail = f"{score:g} / {max_score:g}, status {rec.status}"
         if not ok and sample.expect == "full":
             detail += _failures(rec)
         rows.append(Row(f"{sample.path.name} gets {want}", ok, detail))
     return rows
 
 
-def _mistake_rows(assignment: Assignment, known: dict, records: dict) -> list[Row]:
+def _mistake_rows(assignment: Assignment, known: dict, records: dict[str, Record]) -> list[Row]:
     if not known:
         catalogue = assignment.shown(assignment.mistakes_catalogue)
         return [Row("known-wrong solutions are caught", False, f"no catalogue {catalogue}")]
     rows = []
     for sid, (mistake, _) in sorted(known.items()):
         rec = records[sid]
-        caught = [
-            c.get("test", c["case"])
-            for c in rec["cases"]
-            if c["question"] == mistake.question and not c["passed"]
-        ]
+        caught = [c.test for c in rec.cases if c.question == mistake.question and not c.passed]
         rows.append(
             Row(
                 f"mistake {mistake.id} ({mistake.question}) is caught",
@@ -205,7 +202,7 @@ def _mistake_rows(assignment: Assignment, known: dict, records: dict) -> list[Ro
 
 
 def _mutant_rows(
-    assignment: Assignment, every: list, chosen: dict, records: dict, max_score: float
+    assignment: Assignment, every: list, chosen: dict, records: dict[str, Record], max_score: float
 ) -> list[Row]:
     owner = mutants.question_of(assignment)
     known_equivalent = mutants.equivalent(assignment)
@@ -215,7 +212,7 @@ def _mutant_rows(
     survivors, contradicted = [], []
     for sid, mutant in chosen.items():
         rec = records[sid]
-        killed = rec["status"] != Status.OK or rec["score"] < max_score - 1e-9
+        killed = rec.status != Status.OK or rec.score < max_score - 1e-9
         question = owner.get(mutant.function, "shared")
         tally = by_question.setdefault(question, [0, 0])
         tally[0] += killed
@@ -248,7 +245,7 @@ def _mutant_rows(
             Row(
                 f"listed equivalent mutant {mutant.id}",
                 False,
-                f"a test tells it apart ({rec['status']}, {rec['score']:g}/{max_score:g}): "
+                f"a test tells it apart ({rec.status}, {rec.score:g}/{max_score:g}): "
                 "the listing is wrong or that test is over-strict",
             )
         )
@@ -336,5 +333,5 @@ def _code_lines(filename: str, text: str) -> set[str]:
     return {line.strip() for line in text.splitlines()}
 
 
-def _same_as(record: dict | None):
-    return None if record is None else report.comparable(record)
+def _same_as(record: Record | None) -> tuple | None:
+    return report.comparable(record)

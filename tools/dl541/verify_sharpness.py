@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import casebook
 from .assignment import Assignment
+from .records import Record
 from .status import Status
 from .verify_table import Row
 
@@ -53,28 +54,27 @@ def share_rows(cases: list[casebook.Case]) -> list[Row]:
     ]
 
 
-def trivial_row(assignment: Assignment, record: dict | None) -> Row:
+def trivial_row(assignment: Assignment, record: Record | None) -> Row:
     """The trivial-answers sample scores at most 25% of the assignment."""
     check = f"trivial answers score at most {TRIVIAL_SHARE_MAX:.0%}"
     if record is None:
         return Row(check, False, f"no {assignment.shown(assignment.trivial_answers)}")
-    share = record["score"] / record["max_score"] if record["max_score"] else 0.0
-    passed = sorted({f"{c['question']}:{c['case']}" for c in record["cases"] if c["passed"]})
+    share = record.score / record.max_score if record.max_score else 0.0
+    passed = sorted({f"{c.question}:{c.case}" for c in record.cases if c.passed})
     return Row(
         check,
         share <= TRIVIAL_SHARE_MAX + 1e-9,
-        f"{record['score']:g} / {record['max_score']:g} ({share:.0%}); "
-        f"passes {', '.join(passed) or 'nothing'}",
+        f"{record.score:g} / {record.max_score:g} ({share:.0%}); passes {', '.join(passed) or 'nothing'}",
     )
 
 
-def question_loss(record: dict, question: str, possible: dict[str, float]) -> float:
+def question_loss(record: Record, question: str, possible: dict[str, float]) -> float:
     """The share of `question`'s points that `record` lost."""
     whole = possible.get(question, 0.0)
-    return 1.0 - record["questions"].get(question, 0.0) / whole if whole else 0.0
+    return 1.0 - record.questions.get(question, 0.0) / whole if whole else 0.0
 
 
-def mistake_loss_row(known: dict, records: dict, possible: dict[str, float]) -> Row:
+def mistake_loss_row(known: dict, records: dict[str, Record], possible: dict[str, float]) -> Row:
     """Catalogued mistakes lose, on average, at least half of the points of their question."""
     losses = {
         mistake.id: question_loss(records[sid], mistake.question, possible)
@@ -96,7 +96,7 @@ def mistake_loss_row(known: dict, records: dict, possible: dict[str, float]) -> 
     )
 
 
-def public_catch_rows(known: dict, records: dict, questions: list[str]) -> list[Row]:
+def public_catch_rows(known: dict, records: dict[str, Record], questions: list[str]) -> list[Row]:
     """One row per question: its public checks fail on at least half of its catalogued mistakes."""
     rows = []
     for question in questions:
@@ -104,8 +104,8 @@ def public_catch_rows(known: dict, records: dict, questions: list[str]) -> list[
         caught = [
             m.id
             for m, rec in mine
-            if rec["status"] != Status.OK
-            or any(c["question"] == question and not c["hidden"] and not c["passed"] for c in rec["cases"])
+            if rec.status != Status.OK
+            or any(c.question == question and not c.hidden and not c.passed for c in rec.cases)
         ]
         missed = sorted(m.id for m, _ in mine if m.id not in caught)
         share = len(caught) / len(mine) if mine else 0.0
