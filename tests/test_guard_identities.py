@@ -11,7 +11,8 @@ import pytest
 import torch
 
 from dl541.guard import Guard, Tampered, referenced_names
-from dl541.guard.identities import IdentityRecord, _Group
+from dl541.guard.groups import _Group
+from dl541.guard.identities import IdentityRecord
 
 
 def _snapshot(*sources: str) -> Guard:

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tools" / "dl541"
 MAX_LINES = 400
 #: Over the limit today, to be split (issue 15): the guard's trusted core grew when it was made
 #: unreachable from student code. They may shrink, never grow; no other module may pass the limit.
-KNOWN_LARGE = {"guard/core.py": 686, "guard/identities.py": 480, "guard/values.py": 449}
+KNOWN_LARGE: dict[str, int] = {}
 
 
 def _modules() -> dict[str, Path]:

@@ -18,22 +18,26 @@ rule). A refused value fails the tests that use it, with a message that says wha
 The wrappers, and the namespace and classes they sit in, are checked after each outermost call:
 a rebound global or method is guarded again, a rewritten wrapper voids the grade.
 
-One module per job, composed here into the `Guard` that the grader uses: `identities` (the record
-and its checks), `values` (the value rule), `wrapping` (the wrappers and what keeps them in place),
-`audit` (the audit hook); `student` says which code is the submission's; `core` holds the guard's
-state and the checks that must hold even when student code has reached the guard (its wrappers'
-code holds it): they depend on nothing the submission can rebind, see any change to the guard's
-state made during a call before anything of the guard runs again, and check the guard's own code
-before it runs. The grading child keeps a seal of the guard where student code cannot reach it
-(`seal`, `check_seal`).
+One module per job, composed here into the `Guard` that the grader uses: `identities` (recording
+the identities), with `scope` (what the record covers) and `groups` (a recorded group, compared and
+put back); `values` (the value rule), with `faking` (what it refuses, and how a refusal reads);
+`wrapping` (the wrappers and what keeps them in place); `audit` (the audit hook); `student` says
+which code is the submission's. `core` is the trusted core (with `state`, the guard's state;
+`checks`, of the record, the guard's own code and the seal; `calls`, around each call into student
+code), what must hold even when student code has reached the guard (its wrappers' code holds it):
+its checks depend on nothing the submission can rebind, see any change to the guard's state
+made during a call before anything of the guard runs again, and check the guard's own code before
+it runs. The grading child keeps a seal of the guard where student code cannot reach it (`seal`,
+`check_seal`).
 """
 
 from __future__ import annotations
 
 from . import core
 from .audit import AuditHook
-from .core import Tampered
-from .identities import IdentityRecord, referenced_names
+from .identities import IdentityRecord
+from .scope import referenced_names
+from .state import Tampered
 from .student import STUDENT_FILES, is_student_code
 from .values import ValueRule
 from .wrapping import Wrapping
@@ -71,7 +75,7 @@ class Guard(IdentityRecord, ValueRule, Wrapping, AuditHook):
 
     Mixins rather than parts held by reference: the parts call each other freely (the value rule
     wraps the callables it meets; a wrapper vets what its call returns), and share one state, the
-    slots of `core._State` (no instance `__dict__`: no method can be shadowed on the instance).
+    slots of `state._State` (no instance `__dict__`: no method can be shadowed on the instance).
     Their methods are bound in `Guard`'s own namespace too (`_one_namespace`).
     """
 

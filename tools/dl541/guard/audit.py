@@ -25,8 +25,8 @@ import types
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import core
-from .core import _State, commit
+from . import core, state
+from .state import _State, commit
 from .student import STUDENT_FILES
 
 _FRAME_HELPERS = ("inspect.py", "traceback.py")
@@ -139,9 +139,9 @@ def audit_hook(guard: Any, allowed_fds: Iterable[int] = (0, 1, 2)) -> Callable[[
     asked_by_student = _asker(STUDENT_FILES, _FRAME_HELPERS)
     student_files, behaviour = STUDENT_FILES, _BEHAVIOUR
     guard_files = os.path.dirname(os.path.abspath(core.__file__)) + os.sep
-    stable = core._get_state(guard)[core.STABLE]
-    function_type, recorded = types.FunctionType, stable[core.RECORDED]
-    getframe, get_problem, set_problem = sys._getframe, core._get_problem, core._set_problem
+    stable = state._get_state(guard)[state.STABLE]
+    function_type, recorded = types.FunctionType, stable[state.RECORDED]
+    getframe, get_problem, set_problem = sys._getframe, state._get_problem, state._set_problem
     _type, _str, _list, _int, _id = type, str, list, int, object.__hash__
     _len, _range, _error = len, range, RuntimeError
     problems: list[str] = []  # what was refused or found: the grade is void
@@ -203,11 +203,11 @@ def audit_hook(guard: Any, allowed_fds: Iterable[int] = (0, 1, 2)) -> Callable[[
                     set_problem(guard, problem)
                 raise _error(f"changing {what} is not allowed while grading")
             return
-        elif kind == found:  # what the guard's checks found (core.tamper)
+        elif kind == found:  # what the guard's checks found (checks.tamper)
             if args and _type(args[0]) is _str:
                 problems.append(args[0])
             return
-        elif kind == report:  # read back by the grading child (core.check_seal)
+        elif kind == report:  # read back by the grading child (checks.check_seal)
             if args and _type(args[0]) is _list:
                 args[0].extend(problems)
             return
@@ -234,7 +234,7 @@ class AuditHook(_State):
         Introspection is refused only when student code asks for it directly (or through
         `inspect`/`traceback` helpers that hand frames back): the libraries it calls may use
         frames for their own work (`namedtuple`, `enum`, `warnings`, tracebacks). Returns the hook,
-        for the grading child to read back what it refused (`core.check_seal`): hold it where student
+        for the grading child to read back what it refused (`checks.check_seal`): hold it where student
         code cannot reach it.
         """
         hook = audit_hook(self, allowed_fds)

@@ -13,198 +13,33 @@ event), and, for the functions the tests name, their `__code__`, `__defaults__` 
 (checked with the full record: reading `__code__` raises an audit event, too slow for every call;
 the audit hook refuses replacing `__code__` or defaults outright). It also records the guard's own
 code (`_guard_code`): its modules' globals, its classes, and what of the libraries it uses, checked
-before any of it runs after student code has (`core.check_code`). The record is immutable once
+before any of it runs after student code has (`checks.check_code`). The record is immutable once
 taken (`core` says why that matters).
 """
 
 from __future__ import annotations
 
-import ast
-import operator
 import sys
 import types
 from collections.abc import Iterable
 from typing import Any
 
-from . import core
-from .core import Tampered, _State, commit, entry, field, flat
+from . import checks, core, state
+from .groups import _VOLATILE_KEYS, _Group, _size
+from .scope import (
+    _BETWEEN_CASES,
+    _FAST_CLASSES,
+    _FAST_MODULES,
+    _MUTABLE_ATTRS,
+    _NARROWED,
+    _is_code,
+    _trusted,
+    _within,
+)
+from .state import Tampered, _State, commit, field, flat
 from .student import _IMMUTABLE_TYPE
 
-_TRUSTED_PREFIXES = ("numpy", "hypothesis", "otter", "dl541", "dl541_testing", "sortedcontainers")
-#: The parts of torch that tests and grading touch (the rest is compilers, quantisation, ...).
-_TRUSTED_TORCH = (
-    "torch.nn",
-    "torch.optim",
-    "torch.autograd",
-    "torch.testing",
-    "torch.linalg",
-    "torch.functional",
-    "torch._tensor",
-    "torch.overrides",
-    "torch.random",
-    "torch._utils",
-    "torch.types",
-    "torch.fft",
-    "torch.special",
-    "torch.utils.data",
-)
-_TRUSTED_EXACT = (
-    "builtins",
-    "multiprocessing.connection",  # the grading child's channel to its parent
-    "math",
-    "operator",
-    "functools",
-    "itertools",
-    "collections",
-    "copy",
-    "json",
-    "json.encoder",
-    "json.decoder",
-    "json.scanner",
-    "inspect",
-    "types",
-    "random",
-    "warnings",
-    "traceback",
-    "signal",
-    "os",
-    "os.path",
-    "io",
-    "hmac",
-    "hashlib",
-    "abc",
-    "contextlib",
-    "dataclasses",
-    "enum",
-)
-#: Settings students may legitimately change (torch.backends.cudnn.deterministic, ...).
-_MUTABLE_MODULES = (
-    "torch.backends",
-    "torch._dynamo",
-    "torch._inductor",
-    "torch.utils.backcompat",
-    "torch._functorch.config",
-    "torch.fx.experimental",
-    "torch._subclasses",
-)
-_MUTABLE_ATTRS = {
-    ("sys", "stdout"),
-    ("sys", "stderr"),
-    ("sys", "stdin"),
-    ("torch", "Storage"),  # rebound by torch.set_default_dtype
-    ("torch", "manual_seed"),  # rebound by torch itself on first use of some settings
-}
-_FAST_MODULES = (
-    "torch",
-    "torch.nn",
-    "torch.nn.functional",
-    "torch.testing",
-    "numpy",
-    "math",
-    "builtins",
-    "hypothesis",
-    "dl541_testing",
-    "otter.test_files.exception_test",
-)
-_FAST_CLASSES = ("Tensor", "Generator")
-#: What the grading child itself runs between two test cases (sandbox.child_main: running a test
-#: case and formatting its failure, signing and sending its result): checked after each test case.
-_BETWEEN_CASES = (
-    "dl541.sandbox",
-    "dl541.protocol",
-    "json",
-    "hmac",
-    "hashlib",
-    "multiprocessing.connection",
-    "enum",
-    "otter.test_files",
-    "traceback",
-)
-#: Large namespaces whose fast check covers only the names the tests' source mentions (and dunders).
-_NARROWED = ("torch", "torch.nn", "torch.nn.functional", "numpy", "Tensor", "Module", "Parameter")
-#: Keys Python itself adds to module namespaces while running (a warning's registry).
-_VOLATILE_KEYS = core.VOLATILE_KEYS
-
-
-def _is_code(value: Any) -> bool:
-    return callable(value) or isinstance(value, (types.ModuleType, property, staticmethod, classmethod))
-
-
-def _size(namespace: Any) -> int:
-    return len(namespace) - sum(1 for key in _VOLATILE_KEYS if key in namespace)
-
-
-__all__ = ["IdentityRecord", "Tampered", "referenced_names"]
-
-
-_type, _dict, _zip, _setattr, _issubclass = type, dict, zip, setattr, issubclass
-
-
-class _Group:
-    """The recorded values of some keys of one namespace."""
-
-    __slots__ = ("namespace", "owner", "where", "keys", "values", "size")
-
-    def __init__(
-        self, namespace: Any, owner: Any, where: str, keys: tuple, values: tuple, size: int | None
-    ) -> None:
-        self.namespace, self.owner, self.where = namespace, owner, where
-        self.keys, self.values, self.size = keys, values, size
-
-    def entry(self) -> tuple:
-        """This group as the checks in `core` read it."""
-        return entry(self.where, self.namespace, self.keys, self.values, self.size)
-
-    def check(self) -> str | None:
-        try:
-            current = operator.itemgetter(*self.keys)(self.namespace)
-        except KeyError:
-            missing = next(k for k in self.keys if k not in self.namespace)
-            return f"{self.where}.{missing} (removed)"
-        current = current if len(self.keys) > 1 else (current,)
-        if all(map(operator.is_, current, self.values)):
-            if self.size is None or _size(self.namespace) == self.size:
-                return None
-            return f"{self.where} (attributes added)"
-        key = next(k for k, a, b in zip(self.keys, current, self.values) if a is not b)
-        return f"{self.where}.{key}"
-
-    def restore(self) -> None:
-        # Only names bound in this module: the submission may have replaced the builtins.
-        for key, value in _zip(self.keys, self.values):
-            try:
-                if _type(self.owner) is _dict:
-                    self.owner[key] = value
-                elif _issubclass(_type(self.owner), _type):
-                    _type.__setattr__(self.owner, key, value)
-                else:
-                    _setattr(self.owner, key, value)
-            except (TypeError, AttributeError):
-                continue
-
-
-def referenced_names(sources: Iterable[str]) -> set[str]:
-    """Every identifier the given Python sources mention: names, attributes, imported names."""
-    names: set[str] = set()
-    for source in sources:
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Name):
-                names.add(node.id)
-            elif isinstance(node, ast.Attribute):
-                names.add(node.attr)
-            elif isinstance(node, ast.alias):
-                names.update(node.name.split("."))
-    return names
-
-
-def _within(name: str, prefixes: Iterable[str]) -> bool:
-    return any(name == p or name.startswith(p + ".") for p in prefixes)
-
-
-def _trusted(name: str) -> bool:
-    if _within(name, _MUTABLE_MODULES) or _within(name, ("torch.testing._internal",)):
-        return False
-    return name in _TRUSTED_EXACT or name == "torch" or _within(name, _TRUSTED_PREFIXES + _TRUSTED_TORCH)
+__all__ = ["IdentityRecord", "Tampered"]
 
 
 def _code_names(code: types.CodeType, into: set[str]) -> None:
@@ -283,15 +118,15 @@ class IdentityRecord(_State):
             attrs=_guard_functions(),
         )
 
-    verify = core.verify
-    _full = property(lambda self: core._get_state(self)[core.STABLE][core.GROUPS][0])
-    _fast = property(lambda self: core._get_state(self)[core.STABLE][core.GROUPS][1])
-    _sized = property(lambda self: core._get_state(self)[core.STABLE][core.GROUPS][2])
-    _step_hook_code = field(core.STEP_CODE, stable=True)
+    verify = checks.verify
+    _full = property(lambda self: state._get_state(self)[state.STABLE][state.GROUPS][0])
+    _fast = property(lambda self: state._get_state(self)[state.STABLE][state.GROUPS][1])
+    _sized = property(lambda self: state._get_state(self)[state.STABLE][state.GROUPS][2])
+    _step_hook_code = field(state.STEP_CODE, stable=True)
 
     @property
     def _test_names(self) -> frozenset[str] | None:
-        return core._get_state(self)[core.STABLE][core.TEST_NAMES]
+        return state._get_state(self)[state.STABLE][state.TEST_NAMES]
 
     @_test_names.setter
     def _test_names(self, names: frozenset[str] | None) -> None:

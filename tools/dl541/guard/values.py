@@ -2,10 +2,10 @@
 `safe_result` hands a value on only when it is made of exact built-in values, exact tensors and
 arrays, the libraries' containers of them (followed to `_MAX_NESTING` levels), and objects whose
 class (and metaclass) carries no tensor or array hook and binds each value-faking special method,
-if at all, to library code; callables and iterators that would run student code come back guarded.
-Any other value raises TypeError saying what it is, where in its container, and what to give
-instead (`_Lie.message`). A stand-in for a refused global (`_RefusedValue`) is refused with its
-own reason.
+if at all, to library code (`faking` lists them); callables and iterators that would run student
+code come back guarded. Any other value raises TypeError saying what it is, where in its container,
+and what to give instead (`faking._Lie.message`). A stand-in for a refused global
+(`faking._RefusedValue`) is refused with its own reason.
 """
 
 from __future__ import annotations
@@ -17,75 +17,24 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from . import core
-from .core import _State, commit, field
+from .faking import (
+    _BUILTIN_VALUE_IDS,
+    _C_METHODS,
+    _FAKING,
+    _MODULE_FAKING,
+    _PROTOCOL_HOOKS,
+    _an_instance,
+    _hook_advice,
+    _Lie,
+    _oid,
+    _RefusedValue,
+    _within_mro,
+)
+from .state import VETTED, VOLATILE_KEYS, _State, commit, field
 from .student import _IMMUTABLE_TYPE, _type_dict, _type_flags, _type_mro, _type_name, is_student_code
 
 #: How deep `safe_result` follows containers; a value nested deeper (or a cycle) is refused.
 _MAX_NESTING = 32
-_RULE = "values must be exact built-in types, tensors or arrays"
-#: The built-in value types: a subclass of one could override what `==`, `hash`, ... say of it.
-_BUILTIN_VALUES = (int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset)
-#: A class is looked up by identity, never hashed or compared (its metaclass could define `__hash__`
-#: or `__eq__`, and run student code inside the checks): by `object.__hash__`, unique for a live object
-#: (and, unlike `id`, raising no audit event at each call).
-_oid = object.__hash__
-_BUILTIN_VALUE_IDS = frozenset(map(_oid, _BUILTIN_VALUES))
-#: Hooks by which torch or numpy hand an operation, or a conversion, to the object itself.
-_PROTOCOL_HOOKS = frozenset(
-    {
-        "__torch_function__",
-        "__torch_dispatch__",
-        "__array_function__",
-        "__array_ufunc__",
-        "__array__",
-        "__array_interface__",
-        "__array_struct__",
-        "__cuda_array_interface__",
-        "__dlpack__",
-        "__buffer__",
-    }
-)
-_CONTAINER = frozenset(
-    ("__len__", "__length_hint__", "__iter__", "__next__", "__reversed__", "__getitem__", "__contains__")
-) | {"__missing__"}
-_OPERATORS = tuple("add sub mul matmul truediv floordiv mod divmod pow lshift rshift and xor or".split())
-#: Special methods through which an object can pass for a value it is not (an nn.Module may be a
-#: container, so it may define the `_CONTAINER` ones).
-_MODULE_FAKING = frozenset(
-    {
-        "__eq__",
-        "__ne__",
-        "__lt__",
-        "__le__",
-        "__gt__",
-        "__ge__",
-        "__hash__",
-        "__bool__",
-        "__int__",
-        "__float__",
-        "__complex__",
-        "__index__",
-        "__round__",
-        "__trunc__",
-        "__floor__",
-        "__ceil__",
-        "__abs__",
-        "__neg__",
-        "__pos__",
-        "__invert__",
-        "__bytes__",
-        "__getattr__",
-        "__getattribute__",
-        "__class__",
-        "__instancecheck__",
-        "__subclasscheck__",
-        *(f"__{prefix}{op}__" for op in _OPERATORS for prefix in ("", "r", "i")),
-    }
-)
-_FAKING = _MODULE_FAKING | _CONTAINER
-#: C's own methods: bound in a class under their own name they do what the C type does.
-_C_METHODS = (types.WrapperDescriptorType, types.MethodDescriptorType, types.BuiltinMethodType)
 _VIEWS = (type({}.keys()), type({}.values()), type({}.items()), types.MappingProxyType)
 
 #: torch's and numpy's types (`_kinds`): immutable, set once, when the first guard is made.
@@ -111,46 +60,6 @@ def _kinds() -> Any:
             module=torch.nn.Module,
         )
     return _K
-
-
-def _within_mro(mro: tuple, cls: type) -> bool:
-    """Whether `cls` is in `mro`, by identity (no class of the submission is compared)."""
-    for klass in mro:
-        if klass is cls:
-            return True
-    return False
-
-
-class _Lie(Exception):
-    """Raised inside `ValueRule._vet`: what the value is (`what`), what to give instead (`advice`)."""
-
-    def __init__(self, what: str, advice: str, whole: str | None = None) -> None:
-        super().__init__(what)
-        self.what, self.advice, self.whole = what, advice, whole
-        self.path: list[str] = []  # innermost first
-
-    def message(self, subject: str, verb: str, value: Any) -> str:
-        if self.whole:
-            return self.whole
-        what = self.what
-        if self.path:
-            where = "".join(reversed(self.path))
-            where = where if len(where) <= 60 else where[:57] + "..."
-            what = f"{_article(type(value))} whose item {where} is {what}"
-        return f"{subject} {what}; {verb} {self.advice} ({_RULE})"
-
-
-def _article(cls: type) -> str:
-    name = _type_name(cls)
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
-
-
-def _an_instance(cls: type) -> str:
-    return f"an instance of {_type_name(cls)}"
-
-
-def _hook_advice(hook: str) -> str:
-    return "a plain torch.Tensor" if "torch" in hook else "a plain torch.Tensor or numpy.ndarray"
 
 
 def _library_subclass(cls: type, base: type) -> bool:
@@ -182,12 +91,6 @@ def _counter(cls: type, pairs: list) -> Any:
     counter = dict.__new__(cls)
     dict.update(counter, pairs)
     return counter
-
-
-class _RefusedValue:
-    """Base of the stand-ins for refused globals (`wrapping._refused`)."""
-
-    __slots__ = ()
 
 
 class ValueRule(_State):
@@ -241,10 +144,10 @@ class ValueRule(_State):
         except _Lie as lie:
             raise TypeError(lie.message(f"{what} returned", "return", value)) from None
 
-    _vetted = field(core.VETTED)
+    _vetted = field(VETTED)
 
     def _remember_class(self, cls: type) -> None:
-        """Remember what handing on an instance of `cls` depended on (`core._known` checks it)."""
+        """Remember what handing on an instance of `cls` depended on (`calls._known` checks it)."""
         if _type_flags(cls) & _IMMUTABLE_TYPE or issubclass(cls, type) or _oid(cls) in self._vetted:
             return
         mro = _type_mro(cls)
@@ -268,7 +171,7 @@ class ValueRule(_State):
                 else None
             )
             parts.append(
-                (namespace, len(namespace) - sum(k in namespace for k in core.VOLATILE_KEYS), getter, values)
+                (namespace, len(namespace) - sum(k in namespace for k in VOLATILE_KEYS), getter, values)
             )
             for value in values:
                 for function in (value, self._unwrap(value)):

@@ -18,9 +18,12 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from . import core
-from .core import ENV, ENV_VALUES, GUARDED, PINNED, PINS, _State, commit, field, is_wrapper, make_wrapper
-from .identities import _Group, _size
+from . import core, state
+from .checks import tamper
+from .core import is_wrapper, make_wrapper
+from .faking import _FAKING, _MODULE_FAKING, _PROTOCOL_HOOKS, _RULE, _Lie, _RefusedValue, _within_mro
+from .groups import _Group, _size
+from .state import ENV, ENV_VALUES, GUARDED, PINNED, PINS, _State, commit, field
 from .student import (
     _IMMUTABLE_TYPE,
     _defined_by_student,
@@ -31,7 +34,7 @@ from .student import (
     _type_name,
     is_student_code,
 )
-from .values import _FAKING, _MODULE_FAKING, _PROTOCOL_HOOKS, _RULE, _kinds, _Lie, _RefusedValue, _within_mro
+from .values import _kinds
 
 
 def _callable_name(func: Any) -> str:
@@ -120,7 +123,7 @@ class Wrapping(_State):
     _pins = field(PINS)
     _pinned = field(PINNED)
     _guarded_classes = field(GUARDED)
-    _class_records = field(core.CLASS_RECORDS)
+    _class_records = field(state.CLASS_RECORDS)
 
     def _is_wrapper(self, obj: Any) -> bool:
         return is_wrapper(self, obj)
@@ -296,7 +299,7 @@ class Wrapping(_State):
         if type(wrapper) is not types.FunctionType or id(wrapper) in self._pinned:
             return
         commit(self, pinned=self._pinned | {id(wrapper)})
-        if not core._get_state(self)[core.STABLE][core.HOOKED]:
+        if not state._get_state(self)[state.STABLE][state.HOOKED]:
             self._pin(wrapper, "__code__", None)
         for cell in wrapper.__closure__ or ():
             self._pin(cell, "cell_contents", None)
@@ -306,10 +309,10 @@ class Wrapping(_State):
     def _check_bindings(self) -> None:
         """After an outermost call: re-guard a rebound global or class member; a disarmed wrapper voids.
 
-        Called by `core.leave` when `core.bindings_same` saw a change, once the guard's code is checked.
+        Called by `calls.leave` when `calls.bindings_same` saw a change, once the guard's code is checked.
         """
         classes = self._class_records
-        objects, attrs, values, _ = core._get_state(self)[core.PIN_TABLE]
+        objects, attrs, values, _ = state._get_state(self)[state.PIN_TABLE]
         try:
             pinned = all(map(operator.is_, map(getattr, objects, attrs), values))
         except (AttributeError, ValueError):  # an emptied cell
@@ -330,7 +333,7 @@ class Wrapping(_State):
             if same:
                 continue
             if owner is None:
-                core.tamper(self, "the submission changed the wrapper that guards one of its functions")
+                tamper(self, "the submission changed the wrapper that guards one of its functions")
             changed[id(owner)] = owner
         for owner in changed.values():  # guard it again, as it is now
             pins = tuple(pin for pin in self._pins if pin[3] is not owner)
