@@ -78,7 +78,7 @@ def verify_assignment(
         rows += verify_sharpness.share_rows(cases)
         rows.append(verify_sharpness.trivial_row(assignment, first.get(trivial.name) if trivial else None))
         rows.append(verify_sharpness.mistake_loss_row(known, first, possible))
-        rows += verify_sharpness.public_catch_rows(known, first, list(possible))
+        rows += verify_sharpness.public_catch_rows(known, first, cases)
         if mutant_limit != 0:
             rows += _mutant_rows(assignment, every, chosen, first, ag.max_score)
 

@@ -96,11 +96,31 @@ def mistake_loss_row(known: dict, records: dict[str, Record], possible: dict[str
     )
 
 
-def public_catch_rows(known: dict, records: dict[str, Record], questions: list[str]) -> list[Row]:
-    """One row per question: its public checks fail on at least half of its catalogued mistakes."""
+def binary_answers(cases: list[casebook.Case]) -> set[str]:
+    """The questions that are one answer graded all or nothing: a single hidden case holds every
+    point (a public check there may test only the answer's form, or it would give the answer away)."""
+    scored: dict[str, list[casebook.Case]] = {}
+    for case in cases:
+        if case.points > 0:
+            scored.setdefault(case.question, []).append(case)
+    return {q for q, graded in scored.items() if len(graded) == 1 and graded[0].hidden}
+
+
+def public_catch_rows(known: dict, records: dict[str, Record], cases: list[casebook.Case]) -> list[Row]:
+    """One row per question: its public checks fail on at least half of its catalogued mistakes
+    (a binary answer is exempt: its public check must not tell the right answer)."""
     rows = []
-    for question in questions:
+    answers = binary_answers(cases)
+    for question in dict.fromkeys(c.question for c in cases):
         mine = [(m, records[sid]) for sid, (m, _) in known.items() if m.question == question]
+        check = f"public checks catch mistakes, {question}"
+        if question in answers:
+            rows.append(
+                Row(
+                    check, True, "a binary answer, graded by one hidden test: its public check tests the form"
+                )
+            )
+            continue
         caught = [
             m.id
             for m, rec in mine
@@ -111,7 +131,7 @@ def public_catch_rows(known: dict, records: dict[str, Record], questions: list[s
         share = len(caught) / len(mine) if mine else 0.0
         rows.append(
             Row(
-                f"public checks catch mistakes, {question}",
+                check,
                 bool(mine) and share >= PUBLIC_CATCH_MIN - 1e-9,
                 (f"{len(caught)}/{len(mine)} ({share:.0%})" if mine else "no catalogued mistake")
                 + (f"; missed: {', '.join(missed)}" if missed else ""),
