@@ -18,10 +18,18 @@
 # the `grader.check` cells run the public tests, and hidden tests (property-based) decide the
 # rest when you submit. Partial credit is given test by test.
 #
-# **Conventions.** Tensors are `torch.Tensor`; keep the input's device and dtype, and never
-# change the input in place. Randomness comes only from the `generator` argument (`None` means
-# torch's global generator): the same generator state gives the same result. Bad input raises
-# `ValueError` with a clear message.
+# **Conventions.** They hold for every function below.
+# * Tensors are `torch.Tensor`. A function returns its images on the device of the input images
+#   and with their dtype (labels keep the device and dtype of the labels).
+# * No function changes its inputs: the images and labels you are given stay as they were.
+# * What a function returns is a new tensor: editing the result never changes the images or
+#   labels passed in, not even when the result equals them (a shift of zero, a noise of zero,
+#   no copies).
+# * Randomness comes only from the `generator` argument (`None` means torch's global
+#   generator): the same generator state gives the same result.
+# * A generator passed in is a CPU one (`torch.Generator()`), also when the images are on a
+#   GPU: draw the random numbers on the CPU, then move them to the images' device.
+# * Bad input raises `ValueError` with a clear message.
 #
 # {rules}
 
@@ -38,11 +46,16 @@
 #
 # Pixels pushed over the border are lost and the uncovered border is filled with 0 (the
 # background of the digits), so the image never wraps around (that is what `torch.roll` would
-# do). A shift of $|d_x| \ge W$ or $|d_y| \ge H$ leaves an all-zero image.
+# do).
 #
-# *Instructor's note:* `dx` and `dy` must be integers (Python `int`, a NumPy integer or an
-# integer 0-d tensor); anything else (`1.5`, `"1"`) raises `ValueError`, as does an `images`
-# with fewer than 2 dimensions. The helper `_integer` is there for that check; use it or not.
+# Rules:
+# * A shift of $|d_x| \ge W$ or $|d_y| \ge H$ leaves an all-zero image.
+# * A shift of $(0, 0)$ returns a copy of the images.
+# * `dx` and `dy` are integers: a Python `int`, a NumPy integer or an integer 0-d tensor.
+#   Anything else (`1.5`, `"1"`, `None`) raises `ValueError`.
+# * `images` with fewer than 2 dimensions raises `ValueError`.
+#
+# The helper `_integer` is there for the check of `dx` and `dy`; use it or not.
 #
 # *Think:* why does `translate(translate(x, a, b), -a, -b)` give back `x` only *inside* a
 # frame? The hidden tests check exactly which pixels survive.
@@ -86,14 +99,19 @@ plt.show()
 # `random_translate(images, max_shift, generator=None)` takes a batch of shape $(N, H, W)$ or
 # $(N, C, H, W)$ and moves **each image by its own** integers $d_x, d_y$, drawn independently
 # and uniformly from $\{-m, \dots, m\}$ with $m$ = `max_shift` (both ends included: mind that
-# `torch.randint`'s upper bound is exclusive). All channels of one image move together.
+# `torch.randint`'s upper bound is exclusive). Image $k$ of the result is
+# `translate(images[k], dx, dy)` for its own shift.
 #
-# Draw every random number from `generator` (`None`: torch's global generator). Any other
-# shape, or a `max_shift` that is not an integer $\ge 0$, raises `ValueError`.
-#
-# *Instructor's note:* a generator passed in is a CPU one (`torch.Generator()`), also when the
-# images are on a GPU: draw the shifts on the CPU (they are small integers anyway).
-# Supporting a generator on another device as well is fine, but never required.
+# Rules:
+# * All channels of one image move together, by the same shift.
+# * Draw every random number from `generator` (`None`: torch's global generator). The generator
+#   is a CPU one: draw the shifts on the CPU (they are small integers anyway). Supporting a
+#   generator on another device as well is fine, but never required.
+# * `max_shift = 0` returns a copy of the images.
+# * A `max_shift` of the image size or more is allowed: a shift can then move an image out of
+#   the frame entirely, leaving zeros.
+# * Any other shape than $(N, H, W)$ or $(N, C, H, W)$, or a `max_shift` that is not an
+#   integer $\ge 0$, raises `ValueError`.
 #
 # *Hint:* with $m$ small there are only $(2m + 1)^2$ different shifts; grouping the images by
 # shift needs at most that many calls of `translate`.
@@ -103,33 +121,61 @@ plt.show()
 # %% [check] q2
 
 # %% [markdown]
-# ## Question 3 — flips and noise ({points:q3} points)
+# ## Question 3 — flips ({points:q3} points)
 #
-# * `flip_lr(images)` mirrors every image left to right: $\text{out}[\dots, i, j] =
-#   \text{images}[\dots, i, W - 1 - j]$.
-# * `add_gaussian_noise(images, std, generator=None)` adds independent $\mathcal N(0,
-#   \text{std}^2)$ noise to every pixel of every image.
-# * `add_laplacian_noise(images, scale, generator=None)` adds independent Laplace noise of
-#   density $\frac{1}{2b} e^{-|x|/b}$ with $b$ = `scale`: mean 0, $\mathbb E|x| = b$, standard
-#   deviation $\sqrt2\, b$, and heavier tails than a Gaussian.
+# `flip_lr(images)` mirrors every image left to right: $\text{out}[\dots, i, j] =
+# \text{images}[\dots, i, W - 1 - j]$, for images of shape $(\dots, H, W)$ with any number of
+# leading dimensions.
 #
-# The noise functions need floating images; `std` and `scale` must be finite and $\ge 0$
-# (else `ValueError`); a value of 0 returns the images unchanged. The optional helper
-# `_check_noise` is a place for these checks shared by both. As in Question 2 the generator is
-# a CPU one: draw the noise on the CPU in the images' dtype (`float16` images get `float16`
-# noise and stay `float16`), then move it to the images' device.
-#
-# *Hint:* `torch.distributions.Laplace` cannot take a generator. The difference of two
-# independent $\text{Exp}(1)$ variables is $\text{Laplace}(0, 1)$, and
-# `Tensor.exponential_(generator=...)` draws them; the inverse CDF of a uniform draw works too.
+# Rules:
+# * Only the last dimension is reversed: a batch of images stays in its order, and every row
+#   of an image stays where it is.
+# * An image one pixel wide is its own mirror.
+# * `images` with fewer than 2 dimensions raises `ValueError`.
 #
 # *Think:* is `flip_lr` label-preserving for digits? For a 3? For a 2? For photographs of
 # cats? Whether a transformation preserves the label is a property of the task, not of the
 # transformation.
 
-# %% [reference] flip_lr _check_noise add_gaussian_noise add_laplacian_noise
+# %% [reference] flip_lr
 
 # %% [check] q3
+
+# %% [markdown]
+# ## Question 4 — Gaussian noise ({points:q4} points)
+#
+# `add_gaussian_noise(images, std, generator=None)` adds independent $\mathcal N(0,
+# \text{std}^2)$ noise to every pixel of every image.
+#
+# Rules (for the noise functions of this question and the next):
+# * Every pixel of every image gets its own noise, drawn from `generator`.
+# * The generator is a CPU one: draw the noise on the CPU in the images' dtype (`float16` images
+#   get `float16` noise and stay `float16`), then move it to the images' device.
+# * A `std` or `scale` of 0 returns a copy of the images.
+# * The noise functions need floating images; `std` and `scale` must be finite and $\ge 0$;
+#   anything else raises `ValueError`.
+#
+# The optional helper `_check_noise` is a place for the checks shared by both noise functions.
+
+# %% [reference] _check_noise add_gaussian_noise
+
+# %% [check] q4
+
+# %% [markdown]
+# ## Question 5 — Laplace noise ({points:q5} points)
+#
+# `add_laplacian_noise(images, scale, generator=None)` adds independent Laplace noise of
+# density $\frac{1}{2b} e^{-|x|/b}$ with $b$ = `scale`: mean 0, $\mathbb E|x| = b$, standard
+# deviation $\sqrt2\, b$, and heavier tails than a Gaussian. The rules of Question 4 hold here
+# too.
+#
+# *Hint:* `torch.distributions.Laplace` cannot take a generator. The difference of two
+# independent $\text{Exp}(1)$ variables is $\text{Laplace}(0, 1)$, and
+# `Tensor.exponential_(generator=...)` draws them; the inverse CDF of a uniform draw works too.
+
+# %% [reference] add_laplacian_noise
+
+# %% [check] q5
 
 # %% [markdown]
 # ### See it: flips and noise
@@ -157,17 +203,25 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## Question 4 — an augmented data set ({points:q4} points)
+# ## Question 6 — an augmented data set ({points:q6} points)
 #
 # `augment(images, labels, copies, max_shift, generator=None)` returns `(images_aug,
 # labels_aug)`: first the $N$ originals, then `copies` randomly translated copies of the whole
 # set, each with its own fresh shifts. Copy $c$ of image $i$ sits at index $cN + i$, so the
-# labels are the original labels repeated `copies + 1` times, in order. `labels` of a shape
-# other than $(N,)$, or a negative `copies`, raises `ValueError`.
+# labels are the original labels repeated `copies + 1` times, in order.
+#
+# Rules:
+# * The first $N$ images and labels of the result equal `images` and `labels`.
+# * Each copy moves every image by a fresh random shift, as `random_translate(images, max_shift,
+#   generator)` does: new shifts for every copy, all drawn from `generator`.
+# * With `copies = 0` the result equals `(images, labels)`, as new tensors; with `max_shift = 0`
+#   every copy equals the originals.
+# * `images` of a shape other than $(N, H, W)$ or $(N, C, H, W)$, `labels` of a shape other
+#   than $(N,)$, or a `copies` that is not an integer $\ge 0$, raises `ValueError`.
 
 # %% [reference] augment
 
-# %% [check] q4
+# %% [check] q6
 
 # %% [markdown]
 # ## The experiment: does augmentation teach translation invariance?

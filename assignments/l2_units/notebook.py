@@ -49,10 +49,14 @@
 # equations square the condition number of $X$) and return the result in `X`'s dtype on
 # `X`'s device.
 #
-# *Instructor's notes:* `X` has shape `(n, d)` and `y` shape `(n,)`; another shape of `y` (for
-# example `(n, 1)`, which would broadcast `X @ w - y` to an `(n, n)` matrix) or a `lam < 0`
-# raises `ValueError`. With `lam = 0` return the least-squares solution (the tests use
-# `lam = 0` only when $X$ has full column rank). Do not change `X` or `y`.
+# Rules:
+# * `X` has shape `(n, d)` and `y` has shape `(n,)`. Another shape of `y` (for example
+#   `(n, 1)`, which would broadcast `X @ w - y` to an `(n, n)` matrix), another shape of `X`, or
+#   a `lam < 0` raises `ValueError`.
+# * With `lam = 0` return the least-squares solution (the tests use `lam = 0` only when $X$ has
+#   full column rank).
+# * Solve in float64 even when `X` is float32, and return `w` in `X`'s dtype on `X`'s device.
+# * Do not change `X` or `y`.
 
 # %% [reference] ridge_fit
 
@@ -94,12 +98,17 @@ plt.show()
 # ## Question 2 — changing the unit ({points:q2} points)
 #
 # * `kmh_to_ms(speed)` converts km/h to m/s: $1\ \text{km/h} = \frac{1000\ \text{m}}{3600\ \text{s}}$,
-#   so 18 km/h is 5 m/s. Same shape, dtype and device; the input is not changed.
+#   so 18 km/h is 5 m/s.
 # * `with_column_scaled(X, column, factor)` returns a **copy** of `X` with one column multiplied
-#   by `factor`. `X` itself must not change (not even through shared memory).
+#   by `factor`.
 #
-# *Instructor's notes:* `column` follows Python's indexing, so `-1` is the last column; a column
-# outside `[-d, d - 1]` or an `X` that is not 2-D raises `ValueError`.
+# Rules:
+# * `kmh_to_ms` keeps the shape, dtype and device of `speed`; the input is not changed.
+# * `with_column_scaled` keeps the dtype and device of `X`, and `X` itself must not change:
+#   not during the call, and not later when someone writes into the returned copy (no shared
+#   memory).
+# * `column` follows Python's indexing, so `-1` is the last column; a column outside
+#   `[-d, d - 1]` or an `X` that is not 2-D raises `ValueError`.
 
 # %% [reference] kmh_to_ms with_column_scaled
 
@@ -141,7 +150,8 @@ for lam in (0.0, 1.0, 10.0):
 #
 # Does the regularization effect on $w_2$ **increase** or **decrease** when the wind speed
 # changes from km/h to m/s? Read the numbers above, then set `l2_effect_answer` to the string
-# `"increase"` or `"decrease"`.
+# `"increase"` or `"decrease"` (lower case, one of these two words). The answer is graded all or
+# nothing by a hidden test; the check cell below says only whether it is one of the two words.
 #
 # *Why:* to be answered on paper. In m/s the wind speeds are 3.6 times smaller, so the same
 # forecast needs a $w_2$ that is how many times larger, and what does that do to
@@ -164,22 +174,26 @@ for lam in (0.0, 1.0, 10.0):
 # 2. z-score `X_train` **and** `X_test` with these training statistics (never with the test
 #    set's own statistics: a model sees one day at a time);
 # 3. fit `ridge_fit` on the z-scores and predict `Z_test @ w`. Recommended: subtract the
-#    training mean $\bar y$ of `y_train` before fitting and add it back, `Z_test @ w + ȳ`
-#    (see note 1). Both versions are accepted.
+#    training mean $\bar y$ of `y_train` before fitting and add it back, `Z_test @ w + ȳ`.
 #
 # Return the predictions, of shape `(m,)`, in `X_test`'s dtype on its device.
 #
-# *Instructor's notes:* (1) The handout says only "z-score, fit ridge, predict", so the plain
-# version is correct. But centring the features removes the model's ability to produce the
-# mean temperature: without an intercept, every forecast is pulled towards 0 °C. Centring $y$
-# too is the usual cure, and it is the same as fitting an **unpenalised** intercept; with
-# `lam = 0` that pipeline is exactly least squares with an intercept. The tests accept both.
-# (2) A feature that is constant on the training set ($\sigma_j = 0$; test with
-# `max == min`) z-scores to 0 for every row, training and test. (3) Compute in float64.
-# `y_train` may come in another dtype than the features, e.g. an integer tensor of whole
-# degrees: convert it to float64 too. Shapes that do not fit together (`X_train` or `X_test` not
-# 2-D, `X_test` with another number of columns, `y_train` not of shape `(n,)`) or `lam < 0` raise
-# `ValueError`; no input is changed.
+# Why centre $y$? Centring the features removes the model's ability to produce the mean
+# temperature: without an intercept, every forecast is pulled towards 0 °C. Centring $y$ too is
+# the usual cure, and it is the same as fitting an **unpenalised** intercept; with `lam = 0` that
+# pipeline is exactly least squares with an intercept.
+#
+# Rules:
+# * Centring `y` is optional: the plain version (z-score, fit ridge, predict) and the version
+#   that centres `y` are both accepted.
+# * Standardise with the population standard deviation (`ddof = 0`), not the sample one.
+# * A feature that is constant on the training set ($\sigma_j = 0$; test with `max == min`)
+#   z-scores to 0 for every row, training and test.
+# * Compute in float64. `y_train` may come in another dtype than the features, e.g. an integer
+#   tensor of whole degrees: convert it to float64 too.
+# * Shapes that do not fit together (`X_train` or `X_test` not 2-D, `X_test` with another number
+#   of columns, `y_train` not of shape `(n,)`) or `lam < 0` raise `ValueError`.
+# * No input is changed.
 
 # %% [reference] standardized_ridge_predict
 

@@ -48,20 +48,27 @@
 # `RuntimeError`; an `X` that is not a 2-D floating tensor, or whose number of features differs
 # from the fitted one, raises `ValueError`; `fit` on zero samples raises `ValueError`.
 #
+# Rules:
+#
+# * `state_dict` holds statistics only, not constructor settings (`low`, `high`, `eps`), as in
+#   `torch.nn`: the tests load a state dict into a **fresh** object built with the same
+#   arguments, e.g. `MinMaxNormalizer(0, 1).load_state_dict(d)`.
+# * `state_dict()` returns copies: changing the returned dict or its tensors in place does not
+#   change the normalizer, and neither does a later `fit` of the normalizer change the returned
+#   tensors.
+# * `load_state_dict(d)` stores copies: changing `d` or its tensors after the call does not
+#   change the normalizer.
+# * `fit`, `transform`, `fit_transform` and `inverse_transform` never change their argument:
+#   the caller's tensor holds the same values after the call.
+# * `transform` and `inverse_transform` return their argument's dtype and device even when the
+#   statistics come from elsewhere: a normalizer fitted on `float64` data and applied to a
+#   `float32` batch returns `float32`, and statistics loaded from a state dict saved on the CPU
+#   work on GPU data. Move the statistics to the data with `.to(X)` when you use them.
+#
 # The base class below holds what the three normalizers share. Each subclass lists in
 # `state_names` the tensor attributes that its `fit` sets; `is_fitted()` and `n_features` are
 # given. Write `_check`, `fit_transform`, `state_dict` and `load_state_dict` now: every question
 # below uses them.
-#
-# *Instructor's note:* `state_dict` holds statistics only, not constructor settings (`low`,
-# `high`, `eps`), as in `torch.nn`: the tests load a state dict into a **fresh** object built
-# with the same arguments, e.g. `MinMaxNormalizer(0, 1).load_state_dict(d)`.
-#
-# *Instructor's note (dtype and device):* `transform` and `inverse_transform` return their
-# argument's dtype and device even when the statistics come from elsewhere: a normalizer fitted
-# on `float64` data and applied to a `float32` batch returns `float32`, and statistics loaded
-# from a state dict saved on the CPU work on GPU data. Move the statistics to the data with
-# `.to(X)` when you use them.
 
 # %% [reference] Normalizer
 
@@ -69,14 +76,21 @@
 # ## Question 1 — min-max normalisation ({points:q1} points)
 #
 # `MinMaxNormalizer(low=-1.0, high=1.0)` maps each feature's training minimum to `low` and its
-# maximum to `high`. Data outside the training range lands outside $[\ell, h]$: that is
-# expected, `transform` does not clip.
+# maximum to `high`; `inverse_transform` maps them back.
 #
-# *Instructor's note (constant features):* when $\max_j = \min_j$ the formula divides by 0.
-# The training value of a constant feature must map to the midpoint $(\ell + h) / 2$; we take
-# its scale factor to be 1, i.e. $z = x - \min_j + (\ell + h)/2$, which keeps
-# `inverse_transform` exact. The tests check the constant feature only on the data the
-# normalizer was fitted on, so any finite choice for other values passes.
+# Rules:
+#
+# * Data outside the training range lands outside $[\ell, h]$: `transform` does not clip.
+# * `inverse_transform(transform(X))` is `X`, and `transform(inverse_transform(Z))` is `Z`,
+#   for any data, not only the training set.
+# * Changing a feature's unit by a map $x \mapsto a x + b$ with $a > 0$ (km/h to m/s, °C to °F)
+#   before fitting leaves the normalised values unchanged; the same holds in Question 2.
+# * A constant feature ($\max_j = \min_j$, where the formula divides by 0) maps to the midpoint
+#   $(\ell + h) / 2$. Take its scale factor to be 1, i.e. $z = x - \min_j + (\ell + h)/2$,
+#   which keeps `inverse_transform` exact. The tests check the constant feature only on the
+#   data the normalizer was fitted on, so any finite choice for other values passes.
+# * Fitted on a single sample, every feature is constant: every feature of that sample maps to
+#   the midpoint.
 #
 # *Hint:* $z = (x - c_j)\, s_j + \tfrac{\ell + h}2$ with the centre $c_j = \tfrac{\min_j +
 # \max_j}2$ and the scale $s_j = \tfrac{h - \ell}{\max_j - \min_j}$ handles both cases.
@@ -88,11 +102,15 @@
 # %% [markdown]
 # ## Question 2 — z-score normalisation ({points:q2} points)
 #
-# `ZScoreNormalizer()` gives each training feature mean 0 and standard deviation 1. Use the
-# population std (ddof = 0): `torch.std`'s default is the sample std (ddof = 1).
+# `ZScoreNormalizer()` gives each training feature mean 0 and standard deviation 1.
 #
-# *Instructor's note (constant features):* a feature with $\sigma_j = 0$ maps to 0; store its
-# std as 1, so that $z = x - \mu_j$ (as scikit-learn does) and `inverse_transform` stays exact.
+# Rules:
+#
+# * Use the population std (ddof = 0): `torch.std`'s default is the sample std (ddof = 1).
+# * `inverse_transform` undoes `transform` exactly, on any data, as in Question 1.
+# * A feature with $\sigma_j = 0$ maps to 0; store its std as 1, so that $z = x - \mu_j$ (as
+#   scikit-learn does) and `inverse_transform` stays exact.
+# * Fitted on a single sample, every feature is constant, so the sample maps to 0.
 #
 # *Think:* why does neither min-max nor z-score change when a feature's unit changes from km/h
 # to m/s, or from °C to °F (a map $x \mapsto a x + b$ with $a > 0$)? The hidden tests check it.
@@ -144,11 +162,18 @@ plt.show()
 # all whitening maps it moves the data the least, which is why whitened images still look like
 # images.
 #
-# *Instructor's note (rank-deficient data):* with a constant feature, or fewer samples than
-# features, some eigenvalues are 0, and rounding can make them slightly **negative** (about
-# $-10^{-7}$ in `float32`), which is below $-\varepsilon$: $\sqrt{\lambda + \varepsilon}$ would
-# be NaN. Clamp the eigenvalues at 0 before adding $\varepsilon$. The whitened covariance is
-# then the identity on the span of the centred data. `eps` must be non-negative.
+# Rules:
+#
+# * With full-rank data and the default $\varepsilon = 10^{-8}$, the whitened training data has
+#   the identity as its (ddof = 0) covariance; for any $\varepsilon$, `transform` computes
+#   $(X - \mu) W$ with the training set's $\mu$ and $W$.
+# * `inverse_transform(transform(X))` is `X`, and `transform(inverse_transform(Z))` is `Z`.
+# * Rank-deficient data: with a constant feature, or fewer samples than features, some
+#   eigenvalues are 0, and rounding can make them slightly **negative** (about $-10^{-7}$ in
+#   `float32`), which is below $-\varepsilon$: $\sqrt{\lambda + \varepsilon}$ would be NaN.
+#   Clamp the eigenvalues at 0 before adding $\varepsilon$. The whitened values are then
+#   finite, and the whitened covariance is the identity on the span of the centred data.
+# * `eps` must be non-negative.
 
 # %% [reference] Whitener
 
@@ -204,7 +229,10 @@ print("covariance of the whitened cloud:\n", torch.cov(white.T, correction=0))
 # * `transform` never refits: after `fit(A)`, `transform(B)` uses $A$'s statistics and
 #   leaves them unchanged;
 # * `state_dict` → `load_state_dict` into a fresh object reproduces `transform` and
-#   `inverse_transform` exactly, and later refits of the original do not leak into the copy;
+#   `inverse_transform` exactly;
+# * the state is independent of the normalizer in both directions: editing the dict that
+#   `state_dict()` returned, or the dict given to `load_state_dict`, never changes a
+#   normalizer, and later refits of the original do not leak into the copy;
 # * `RuntimeError` before `fit`; `ValueError` for the wrong number of features (beware: a normalizer
 #   fitted on one feature would silently *broadcast* over three) or for an `X` that is not 2-D;
 # * `fit` on zero samples raises `ValueError`;
@@ -228,7 +256,14 @@ print("covariance of the whitened cloud:\n", torch.cov(white.T, correction=0))
 # `strategy1(train, test, make_normalizer)` and `strategy2(train, test, make_normalizer)`
 # return `(train_n, test_n)`. `make_normalizer` is a callable with no arguments that returns a
 # new, unfitted normalizer: a class such as `ZScoreNormalizer`, or `lambda: MinMaxNormalizer(0, 1)`.
-# Use only its `fit`, `transform` and `fit_transform`, and do not change the inputs.
+#
+# Rules:
+#
+# * Use only the normalizer's `fit`, `transform` and `fit_transform`: the tests also pass
+#   normalizers of their own making.
+# * Do not change the inputs: `train` and `test` hold the same values after the call.
+# * The two sets may have different numbers of samples, down to a single test sample, which
+#   strategy 1 normalises exactly as it would inside a larger test set.
 
 # %% [reference] strategy1 strategy2
 

@@ -33,10 +33,18 @@
 # are shared, not copied, so training the chopped network trains the original too. `model` itself
 # must not change.
 #
-# *Instructor's note:* valid values are $0 \le n < $ `len(model)`; `n = 0` returns a new
-# `nn.Sequential` with every module. A negative `n`, or one that would leave nothing
-# (`n >= len(model)`), raises `ValueError`. The reference keeps the modules' names. Careful with
-# `model[:-n]`: what does it give for `n = 0`?
+# Rules:
+# * Valid values are $0 \le n < $ `len(model)`; `n = 0` returns a new `nn.Sequential` with every
+#   module. A negative `n`, or one that would leave nothing (`n >= len(model)`), raises
+#   `ValueError`. Careful with `model[:-n]`: what does it give for `n = 0`?
+# * `n` counts the modules of `model` itself, the `len(model)` modules that `model` runs one after
+#   the other: a block nested inside `model` (an `nn.Sequential` inside the `nn.Sequential`) is one
+#   module, kept or dropped whole.
+# * A module that `model` uses twice (one instance at two places) stays at each of its places that
+#   is kept, as the same object: the result always has `len(model) - n` modules.
+# * The result is a new `nn.Sequential`, not `model`, and `model` itself must not change.
+#
+# The reference keeps the modules' names.
 
 # %% [reference] chop_off
 
@@ -50,12 +58,19 @@
 # the `out_features` of the last `nn.Linear` left in the chopped network (modules such as `ReLU`
 # after it do not change the width). The head must be the **last** module of the result.
 #
-# *Instructor's note:* the last `nn.Linear` is searched in forward order, inside nested
-# `nn.Sequential` blocks too. The head gets the pre-trained weights' device and dtype and
-# PyTorch's default initialisation (torch's global generator: seed it with `torch.manual_seed`).
-# The reference puts the chopped modules and the head side by side in one flat `nn.Sequential`;
-# nesting the chopped network as the first module is accepted as well. When no `nn.Linear` is
-# left, or `n_outputs < 1`, raise `ValueError`; a bad `n_chop` raises as in Question 1.
+# Rules:
+# * The last `nn.Linear` is searched in forward order, inside nested `nn.Sequential` blocks too.
+# * `n_chop` follows the rules of Question 1; `n_chop = 0` keeps every module and puts the head
+#   after them.
+# * The kept modules are the same objects as in `pretrained` (parameters shared, not copied), a
+#   module used twice included. `pretrained` itself must not change: build a new network, do not
+#   replace a layer of `pretrained` in place.
+# * The head gets the pre-trained weights' device and dtype and PyTorch's default initialisation
+#   (torch's global generator: seed it with `torch.manual_seed`).
+# * The reference puts the chopped modules and the head side by side in one flat
+#   `nn.Sequential`; nesting the chopped network as the first module is accepted as well.
+# * When no `nn.Linear` is left, or `n_outputs < 1`, raise `ValueError`; a bad `n_chop` raises
+#   as in Question 1.
 
 # %% [reference] transfer_model
 
@@ -195,9 +210,14 @@ print(chopped)
 # sub-modules included, and returns the same `module`. Backward then computes no gradient for
 # them, and an optimiser skips them, even one built over all of a model's parameters.
 #
-# *Instructor's note:* freezing acts on the parameter tensors. A chopped network shares them
-# with the pre-trained model, so freezing one freezes the other: deep-copy the pre-trained model
-# (`copy.deepcopy`) when you want to keep it as it was.
+# Rules:
+# * `freeze` changes only the `requires_grad` flags of the parameters of `module`: not their
+#   values, not what the module computes, and not the flags of parameters outside `module`.
+# * Freezing is not `module.eval()`: that switches layers such as dropout to evaluation mode and
+#   freezes nothing.
+# * Freezing acts on the parameter tensors. A chopped network shares them with the pre-trained
+#   model, so freezing one freezes the other: deep-copy the pre-trained model (`copy.deepcopy`)
+#   when you want to keep it as it was.
 
 # %% [reference] freeze
 
@@ -212,11 +232,15 @@ print(chopped)
 # the head's at `lr`. Frozen parameters (`requires_grad = False`) are in no group, and every
 # trainable parameter is in exactly one. Use it as `torch.optim.Adam(fine_tune_param_groups(...))`.
 #
-# *Instructor's note:* both groups are always returned, even when one has no trainable parameter
-# left (PyTorch accepts an empty group); dropping an empty group is accepted too. A parameter
-# that the encoder and the head share goes into the head's group (either group is accepted, but
-# never both). `lr <= 0` or `encoder_lr_scale < 0` raises `ValueError`; a scale of 0 is allowed
-# (the encoder is then effectively frozen).
+# Rules:
+# * Both groups are always returned, even when one has no trainable parameter left (PyTorch
+#   accepts an empty group); dropping an empty group is accepted too.
+# * A parameter that the encoder and the head share goes into the head's group (either group is
+#   accepted, but never both).
+# * A module used twice (one instance at two places of the encoder, say) has its parameters in
+#   one group, once each.
+# * `lr <= 0` or `encoder_lr_scale < 0` raises `ValueError`; a scale of 0 is allowed (the encoder
+#   is then effectively frozen).
 
 # %% [reference] fine_tune_param_groups
 

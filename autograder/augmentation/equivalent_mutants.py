@@ -19,10 +19,10 @@ CPU_ONLY = {
     "add_gaussian_noise:5991b8e595": (
         "noise.to(None) instead of noise.to(images.device): identical on CPU; on CUDA the noise stays on "
         "the CPU (the tests pass a CPU generator) and images + std * noise fails with mixed devices, which "
-        "the CUDA run of the same tests catches (every q3 test puts the images on device())"
+        "the CUDA run of the same tests catches (every q4 test puts the images on device())"
     ),
     "add_laplacian_noise:9341976272": (
         "(up - down).to(None) instead of .to(images.device): identical on CPU; on CUDA the noise stays on "
-        "the CPU and the sum fails with mixed devices, caught by the CUDA run of the same q3 tests"
+        "the CPU and the sum fails with mixed devices, caught by the CUDA run of the same q5 tests"
     ),
 }

@@ -1,4 +1,14 @@
-from helpers import _shifted
+from helpers import (
+    _half_precision_stays_half,
+    _moments,
+    _neighbour_correlation,
+    _noise_is_reproducible,
+    _noise_leaves_its_input_alone,
+    _noise_of,
+    _noise_rejects_bad_input,
+    _noisy_images,
+    _zero_noise_keeps_the_images,
+)
 from otter.test_files import test_case
 
 OK_FORMAT = False
@@ -6,124 +16,131 @@ name = "q4"
 points = None
 
 
-def _is_some_shift(images, out, max_shift):
-    """Per image (dim 0): is out[k] a translate of images[k] by some |dx|, |dy| <= max_shift?"""
+@test_case(points=1.5, hidden=False)
+def gaussian_example(add_gaussian_noise):
+    """core: 20000 pixels of Gaussian noise of std 2 have mean about 0, std about 2, and differ image to image.
+
+    add_gaussian_noise(images, std, generator=None) adds independent $\\mathcal N(0,
+    \\text{std}^2)$ noise to every pixel of every image.
+    """
     import torch
 
-    ok = torch.zeros(images.shape[0], dtype=torch.bool, device=images.device)
-    for dx in range(-max_shift, max_shift + 1):
-        for dy in range(-max_shift, max_shift + 1):
-            ok |= (_shifted(images, dx, dy) == out).flatten(1).all(dim=1)
-    return ok
+    from dl541_testing import device, require, tidy
 
-
-def _dataset(seed, shape, dtype=None):
-    """Random images with no zero pixel and integer labels 0..9, on the device under test."""
-    import torch
-
-    from dl541_testing import device
-
-    g = torch.Generator().manual_seed(seed)
-    images = (torch.rand(shape, generator=g, dtype=torch.float64) + 0.5).to(dtype or torch.float32)
-    labels = torch.randint(0, 10, shape[:1], generator=g)
-    return images.to(device()), labels.to(device())
-
-
-@test_case(points=1, hidden=False)
-def shapes_and_originals_first(augment):
-    import torch
-
-    from dl541_testing import require, same_device_and_dtype
-
-    require(augment=augment)
-    images, labels = _dataset(0, (4, 8, 8))
-    result = augment(images, labels, 2, 1, generator=torch.Generator().manual_seed(0))
-    assert isinstance(result, tuple) and len(result) == 2, f"augment returned {result!r}, expected a pair"
-    out, out_labels = result
-    same_device_and_dtype(out, images, "augment's images")
-    same_device_and_dtype(out_labels, labels, "augment's labels")
-    assert tuple(out.shape) == (12, 8, 8) and tuple(out_labels.shape) == (12,), (
-        f"augment(4 images of 8x8, copies=2) returned shapes {tuple(out.shape)} and {tuple(out_labels.shape)}, "
-        "expected (12, 8, 8) and (12,): the originals and two copies"
+    require(add_gaussian_noise=add_gaussian_noise)
+    x = torch.zeros(50, 20, 20, device=device())
+    call = "add_gaussian_noise(zeros of shape (50, 20, 20), std=2.0, generator seeded 0)"
+    noise = _noise_of(add_gaussian_noise(x, 2.0, generator=torch.Generator().manual_seed(0)), x, call)
+    mean, sd, _, kurtosis = _moments(noise)
+    assert abs(mean) < 0.1 and abs(sd - 2) < 0.1, tidy(
+        f"{call} added noise of mean {mean:.4f} and std {sd:.4f}; N(0, std**2) noise has mean 0 and std 2"
     )
-    assert torch.equal(out[:4], images) and torch.equal(out_labels[:4], labels), (
-        "the first 4 images and labels of augment's output should be the originals"
+    assert 2.5 < kurtosis < 3.5, tidy(f"{call}: the noise has kurtosis {kurtosis:.3f}; a Gaussian's is 3")
+    r = _neighbour_correlation(noise)
+    assert abs(r) < 0.1, tidy(
+        f"{call}: the noise of image k and of image k + 1 have correlation {r:.3f}; independent noise for "
+        "every pixel of every image has correlation about 0"
     )
 
 
-@test_case(points=1, hidden=True)
-def copies_are_shifts_with_aligned_labels(augment):
+@test_case(points=3, hidden=True)
+def gaussian_noise_statistics(add_gaussian_noise):
+    """core: for random std and images, the noise has mean 0, the std asked for, a Gaussian's kurtosis, no correlation.
+
+    add_gaussian_noise(images, std, generator=None) adds independent $\\mathcal N(0,
+    \\text{std}^2)$ noise to every pixel of every image.
+
+    Every pixel of every image gets its own noise
+    """
     import torch
-    from hypothesis import example, given
     from hypothesis import strategies as st
 
-    from dl541_testing import prop, require, run_property, same_device_and_dtype
+    from dl541_testing import for_all, require, seeds
 
-    require(augment=augment)
+    require(add_gaussian_noise=add_gaussian_noise)
 
-    @prop(20)
-    @given(
-        st.integers(1, 10), st.sampled_from([None, 1, 2]), st.integers(3, 6), st.integers(0, 3),
-        st.integers(1, 2), st.integers(0, 2**31 - 1),
-    )
-    @example(5, None, 5, 2, 1, 0)
-    def check(n, channels, size, copies, max_shift, seed):
-        shape = (n, size, size) if channels is None else (n, channels, size, size)
-        images, labels = _dataset(seed, shape, torch.float64)
-        kept = (images.clone(), labels.clone())
-        out, out_labels = augment(images, labels, copies, max_shift, generator=torch.Generator().manual_seed(seed))
-        same_device_and_dtype(out, images, "augment's images")
-        same_device_and_dtype(out_labels, labels, "augment's labels")
-        total = (copies + 1) * n
-        assert out.shape == (total, *shape[1:]) and out_labels.shape == (total,), (
-            f"augment({n} images of shape {shape[1:]}, copies={copies}) returned shapes {tuple(out.shape)} and "
-            f"{tuple(out_labels.shape)}, expected {(total, *shape[1:])} and ({total},)"
+    @for_all(st.floats(0.01, 20.0), seeds(), st.sampled_from([torch.float32, torch.float64]), examples=10)
+    def check(std, seed, dtype):
+        x = _noisy_images(seed, (20, 16, 16), dtype)
+        call = f"add_gaussian_noise(images of shape (20, 16, 16) and dtype {dtype}, std={std})"
+        noise = _noise_of(add_gaussian_noise(x, std, generator=torch.Generator().manual_seed(seed)), x, call)
+        mean, sd, _, kurtosis = _moments(noise)
+        n = noise.numel()
+        assert abs(mean) < 5 * std / n**0.5 and abs(sd / std - 1) < 0.06, (
+            f"{call} added noise of mean {mean} and std {sd} over {n} pixels; expected mean 0 and std {std}"
         )
-        assert torch.equal(out[:n], images), "augment: the first N images should be the originals"
-        for c in range(copies + 1):
-            block = slice(c * n, (c + 1) * n)
-            assert torch.equal(out_labels[block], labels), (
-                f"augment: labels[{c * n}:{(c + 1) * n}] are {out_labels[block].tolist()}, expected the "
-                f"original labels {labels.tolist()} (block c holds copy c of image i at c * N + i)"
-            )
-            if c:
-                ok = _is_some_shift(images, out[block], max_shift)
-                assert bool(ok.all()), (
-                    f"augment: image {c * n + int((~ok).nonzero()[0])} (copy {c}) is not a translate of the "
-                    f"matching original by |dx|, |dy| <= {max_shift}; copy c of image i goes to c * N + i"
-                )
-        assert torch.equal(images, kept[0]) and torch.equal(labels, kept[1]), "augment changed its inputs"
-
-    run_property(check)
+        assert 2.5 < kurtosis < 3.5, f"{call}: the noise has kurtosis {kurtosis}; a Gaussian's is 3"
+        r = _neighbour_correlation(noise)
+        assert abs(r) < 0.12, (
+            f"{call}: the noise of image k and of image k + 1 have correlation {r}; independent noise for "
+            "every pixel of every image has correlation about 0"
+        )
 
 
-@test_case(points=1, hidden=True)
-def copies_differ_and_generator_decides(augment):
-    import torch
+@test_case(points=0.5, hidden=True)
+def generator_decides_the_noise(add_gaussian_noise):
+    """contract: the same generator state gives the same noise; None means torch's global generator.
 
-    from dl541_testing import device, require
+    Randomness comes only from the generator argument (None means torch's global
+    generator): the same generator state gives the same result.
+    """
+    from dl541_testing import require
 
-    require(augment=augment)
-    images, labels = _dataset(1, (30, 6, 6))
-    a, la = augment(images, labels, 3, 1, generator=torch.Generator().manual_seed(5))
-    b, lb = augment(images, labels, 3, 1, generator=torch.Generator().manual_seed(5))
-    assert torch.equal(a, b) and torch.equal(la, lb), "augment with the same generator state gave different results"
-    copies = a.reshape(4, 30, 6, 6)
-    assert not torch.equal(copies[1], copies[2]) and not torch.equal(copies[2], copies[3]), (
-        "augment's copies are identical: every copy needs its own random shifts"
-    )
-    for what, call in [
-        ("9 labels for 30 images", lambda: augment(images, labels[:9], 1, 1)),
-        ("copies = -1", lambda: augment(images, labels, -1, 1)),
-        ("images of shape (6, 6)", lambda: augment(images[0], labels[:1], 1, 1)),
-    ]:
-        try:
-            call()
-        except ValueError:
-            continue
-        except Exception as exc:  # noqa: BLE001 - the wrong kind of error
-            raise AssertionError(f"augment with {what} raised {type(exc).__name__}, expected ValueError") from None
-        raise AssertionError(f"augment with {what} should raise ValueError")
-    none = augment(images, labels, 0, 2)
-    assert torch.equal(none[0], images) and torch.equal(none[1], labels), "augment with copies = 0 is the data set"
-    assert none[0].device.type == device().type
+    require(add_gaussian_noise=add_gaussian_noise)
+    _noise_is_reproducible(add_gaussian_noise, "add_gaussian_noise")
+
+
+@test_case(points=0.5, hidden=True)
+def leaves_its_input_alone(add_gaussian_noise):
+    """contract: the input is unchanged, and editing the result never changes it (a noise of zero too).
+
+    No function changes its inputs: the images and labels you are given stay as they were.
+
+    What a function returns is a new tensor: editing the result never changes the images or
+    labels passed in, not even when the result equals them (a shift of zero, a noise of zero,
+    no copies).
+    """
+    from dl541_testing import require
+
+    require(add_gaussian_noise=add_gaussian_noise)
+    _noise_leaves_its_input_alone(add_gaussian_noise, "add_gaussian_noise")
+
+
+@test_case(points=0.5, hidden=True)
+def zero_std_keeps_the_images(add_gaussian_noise):
+    """edge: a std of 0 returns the images as they are.
+
+    A std or scale of 0 returns a copy of the images.
+    """
+    from dl541_testing import require
+
+    require(add_gaussian_noise=add_gaussian_noise)
+    _zero_noise_keeps_the_images(add_gaussian_noise, "add_gaussian_noise")
+
+
+@test_case(points=0.5, hidden=True)
+def half_precision_images_stay_half(add_gaussian_noise):
+    """dtype: float16 and bfloat16 images get noise of the right std and keep their dtype and device.
+
+    draw the noise on the CPU in the images' dtype (float16 images
+    get float16 noise and stay float16), then move it to the images' device.
+
+    A function returns its images on the device of the input images and with their dtype
+    """
+    from dl541_testing import require
+
+    require(add_gaussian_noise=add_gaussian_noise)
+    _half_precision_stays_half(add_gaussian_noise, "add_gaussian_noise", 1.0)
+
+
+@test_case(points=0.5, hidden=True)
+def rejects_bad_input(add_gaussian_noise):
+    """validation: a negative, NaN or infinite std, and integer images, raise ValueError.
+
+    The noise functions need floating images; std and scale must be finite and $\\ge 0$;
+    anything else raises ValueError.
+    """
+    from dl541_testing import require
+
+    require(add_gaussian_noise=add_gaussian_noise)
+    _noise_rejects_bad_input(add_gaussian_noise, "add_gaussian_noise")

@@ -108,4 +108,38 @@ MISTAKES = [
             )
         ],
     },
+    {
+        "id": "ignores-lam",
+        "question": "q1",
+        "why": "leaves the penalty out of the normal equations: plain least squares for every lam",
+        "replace": [
+            (
+                "A = X64.T @ X64 / n + lam / 2 * torch.eye(d, dtype=torch.float64, device=X.device)",
+                "A = X64.T @ X64 / n",
+            )
+        ],
+    },
+    {
+        "id": "copy-is-detach",
+        "question": "q2",
+        "why": "takes X.detach() for a copy: it shares memory with X, so scaling the column changes X",
+        "replace": [("    out = X.clone()\n", "    out = X.detach()\n")],
+    },
+    {
+        "id": "centres-y-in-place",
+        "question": "q4",
+        "why": "centres y with an in-place subtraction; for float64 targets .to(torch.float64) is y_train itself",
+        "replace": [
+            (
+                "w = ridge_fit(zscore(Xtr), y64 - offset, lam)",
+                "y64 -= offset\n    w = ridge_fit(zscore(Xtr), y64, lam)",
+            )
+        ],
+    },
+    {
+        "id": "raw-test-features",
+        "question": "q4",
+        "why": "z-scores the training features but predicts from the raw test features",
+        "replace": [("return (zscore(Xte) @ w + offset).to(X_test.dtype)", "return (Xte @ w + offset).to(X_test.dtype)")],
+    },
 ]

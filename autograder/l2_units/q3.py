@@ -5,23 +5,32 @@ name = "q3"
 points = None
 
 
-@test_case(points=1, hidden=False)
-def answer_is_one_of_two_words(l2_effect_answer):
+@test_case(points=0, hidden=False)
+def answer_is_one_of_the_two_words(l2_effect_answer):
+    """validation: the answer is one of the two words, in lower case.
+
+    `"increase"` or `"decrease"` (lower case, one of these two words)
+    """
     from dl541_testing import require
 
     require(l2_effect_answer=l2_effect_answer)
     assert l2_effect_answer in ("increase", "decrease"), (
-        f"l2_effect_answer is {l2_effect_answer!r}; it must be the string 'increase' or 'decrease'."
+        f"l2_effect_answer is {l2_effect_answer!r}; it must be the string increase or decrease, in lower case."
     )
 
 
 @test_case(points=2, hidden=True)
 def answer_is_correct(l2_effect_answer):
+    """core: the penalty on w2 increases when the wind is measured in m/s.
+
+    does the regularization effect on `w2` increase or decrease when wind speed changes from km/h to m/s?
+
+    The answer is graded all or nothing
+    """
     from dl541_testing import require
 
     require(l2_effect_answer=l2_effect_answer)
     assert l2_effect_answer == "increase", (
-        f"l2_effect_answer is {l2_effect_answer!r}, which is not right: in m/s the wind speeds are 3.6 times "
-        "smaller, so w2 must be 3.6 times larger for the same prediction, and lam / 2 * w2**2 penalises it "
-        "3.6**2 = 12.96 times more"
+        f"l2_effect_answer is {l2_effect_answer!r}, which is not the effect the demo measures: compare how much "
+        "of the wind weight survives the penalty in km/h and in m/s."
     )

@@ -18,3 +18,12 @@ def _features(seed, n, d, dtype, constant=()):
     for j in constant:
         X[:, j] = torch.round(offsets[j])
     return X.to(dtype).to(device())
+
+
+def _cpu64(t, call):
+    """`t` as a float64 CPU tensor, to compare values whatever its dtype and device (those have tests
+    of their own); AssertionError naming `call` when `t` is not a tensor."""
+    import torch
+
+    assert isinstance(t, torch.Tensor), f"{call} returned {type(t).__name__}, expected a torch.Tensor"
+    return t.detach().double().cpu()

@@ -179,4 +179,72 @@ MISTAKES = [
             )
         ],
     },
+    {
+        "id": "minmax-global-min-max",
+        "question": "q1",
+        "why": "writes X.min() and X.max() without dim=0: every feature is scaled by the range of all entries",
+        "replace": [
+            ("self.data_min = X.amin(dim=0).detach().clone()", "self.data_min = X.min().repeat(X.shape[1]).detach()"),
+            ("self.data_max = X.amax(dim=0).detach().clone()", "self.data_max = X.max().repeat(X.shape[1]).detach()"),
+        ],
+    },
+    {
+        "id": "zscore-inverse-forgets-mean",
+        "question": "q2",
+        "why": "inverse_transform multiplies by the std but never adds the mean back",
+        "replace": [("return Z * self.std.to(Z) + self.mean.to(Z)", "return Z * self.std.to(Z)")],
+    },
+    {
+        "id": "whitener-forgets-sqrt",
+        "question": "q3",
+        "why": "scales by 1 / (lambda + eps) instead of 1 / sqrt(lambda + eps)",
+        "replace": [
+            ("self.W = ((U / lam.sqrt()) @ U.T).detach()", "self.W = ((U / lam) @ U.T).detach()"),
+            ("self.W_inv = ((U * lam.sqrt()) @ U.T).detach()", "self.W_inv = ((U * lam) @ U.T).detach()"),
+        ],
+    },
+    {
+        "id": "state-dict-returns-live-tensors",
+        "question": "q4",
+        "why": "state_dict returns the normalizer's own tensors, so editing the returned dict in place edits the normalizer",
+        "replace": [
+            (
+                "return {name: getattr(self, name).detach().clone() for name in self.state_names}",
+                "return {name: getattr(self, name) for name in self.state_names}",
+            )
+        ],
+    },
+    {
+        "id": "load-state-dict-keeps-references",
+        "question": "q4",
+        "why": "load_state_dict stores the caller's tensors, so editing the dict after loading it edits the normalizer",
+        "replace": [
+            (
+                "for name in self.state_names:\n            setattr(self, name, d[name].detach().clone())",
+                "for name in self.state_names:\n            setattr(self, name, d[name])",
+            )
+        ],
+    },
+    {
+        "id": "state-dict-returns-vars",
+        "question": "q4",
+        "why": "state_dict returns the object's __dict__: constructor settings that are not tensors, and no copies",
+        "replace": [
+            (
+                "return {name: getattr(self, name).detach().clone() for name in self.state_names}",
+                "return dict(vars(self))",
+            )
+        ],
+    },
+    {
+        "id": "strategy1-fits-on-test",
+        "question": "q5",
+        "why": "strategy1 fits the normalizer on the test set and applies it to both sets",
+        "replace": [
+            (
+                "train_n = normalizer.fit_transform(train)\n    return train_n, normalizer.transform(test)",
+                "test_n = normalizer.fit_transform(test)\n    return normalizer.transform(train), test_n",
+            )
+        ],
+    },
 ]

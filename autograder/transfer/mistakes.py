@@ -85,4 +85,86 @@ MISTAKES = [
         "why": "does not remove the head's parameters from the encoder group, so a shared layer is in both",
         "replace": [("if p.requires_grad and id(p) not in in_head]", "if p.requires_grad]")],
     },
+    {
+        "id": "children-drops-a-shared-module",
+        "question": "q1",
+        "why": "slices model.children(), which lists a module used twice only once, so a shared module loses a place",
+        "replace": [
+            (
+                "kept = list(model._modules.items())[: len(model) - n]  # keeps the names, shares the modules\n"
+                "    return nn.Sequential(OrderedDict(kept))",
+                "return nn.Sequential(*list(model.children())[: len(model) - n])",
+            )
+        ],
+    },
+    {
+        "id": "flattens-nested-blocks",
+        "question": "q1",
+        "why": "walks model.modules() to the leaves, so the modules of a nested block count one by one",
+        "replace": [
+            (
+                "kept = list(model._modules.items())[: len(model) - n]  # keeps the names, shares the modules\n"
+                "    return nn.Sequential(OrderedDict(kept))",
+                "leaves = [m for m in model.modules() if not isinstance(m, nn.Sequential)]\n"
+                "    return nn.Sequential(*leaves[: len(leaves) - n])",
+            )
+        ],
+    },
+    {
+        "id": "top-level-linear-only",
+        "question": "q2",
+        "why": "looks for the last nn.Linear among the top-level modules only, not inside nested blocks",
+        "replace": [
+            (
+                "        inner = [m for m in module.modules() if isinstance(m, nn.Linear)]",
+                "        inner = [module] if isinstance(module, nn.Linear) else []",
+            )
+        ],
+    },
+    {
+        "id": "head-after-children",
+        "question": "q2",
+        "why": "rebuilds the network from body.children(), which drops the second place of a module used twice",
+        "replace": [("return nn.Sequential(*body, head)", "return nn.Sequential(*body.children(), head)")],
+    },
+    {
+        "id": "replaces-layers-in-place",
+        "question": "q2",
+        "why": "does the surgery on the pre-trained network itself: deletes its last n_chop modules, appends the head",
+        "replace": [
+            (
+                "return nn.Sequential(*body, head)",
+                "for _ in range(n_chop):\n        del pretrained[len(pretrained) - 1]\n"
+                "    pretrained.append(head)\n    return pretrained",
+            )
+        ],
+    },
+    {
+        "id": "sets-a-module-attribute",
+        "question": "q3",
+        "why": "writes module.requires_grad = False, an attribute of the module that no parameter reads",
+        "replace": [
+            (
+                "    for parameter in module.parameters():\n        parameter.requires_grad_(False)",
+                "    module.requires_grad = False",
+            )
+        ],
+    },
+    {
+        "id": "eval-instead-of-freeze",
+        "question": "q3",
+        "why": "calls module.eval(), which switches dropout and batch norm to evaluation and freezes nothing",
+        "replace": [
+            (
+                "    for parameter in module.parameters():\n        parameter.requires_grad_(False)",
+                "    module.eval()",
+            )
+        ],
+    },
+    {
+        "id": "membership-by-value",
+        "question": "q4",
+        "why": "removes the head's parameters with `p not in head_params`, which compares tensors by value",
+        "replace": [("if p.requires_grad and id(p) not in in_head]", "if p.requires_grad and p not in head_params]")],
+    },
 ]
