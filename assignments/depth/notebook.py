@@ -19,6 +19,7 @@
 #
 # **Conventions.** Tensors are `torch.Tensor`; keep the input's device and dtype. Randomness
 # comes only from the `generator` argument. Bad input raises `ValueError` with a clear message.
+# No function changes its inputs: the tensors you are given stay as they were.
 #
 # {rules}
 
@@ -29,7 +30,10 @@
 #
 # `count_weights(layer_sizes)` returns the number of weights (no biases) of a fully connected
 # network with these layer sizes: $\sum_\ell n_\ell \, n_{\ell+1}$. Both lecture networks give 60.
-# Fewer than two sizes, or a size below 1, is bad input: raise `ValueError`.
+#
+# Rules:
+# * `layer_sizes` may be a tuple or a list; return a Python `int`.
+# * Fewer than two sizes, or a size below 1, is bad input: raise `ValueError`.
 
 # %% [reference] count_weights
 
@@ -41,6 +45,12 @@
 # `init_mlp(layer_sizes, generator=None)` returns one `(W, b)` per layer, `W` of shape
 # `(out, in)` and `b` of shape `(out,)`, every entry drawn i.i.d. from $\mathcal N(0, 1)$ in
 # `float32` with the given generator.
+#
+# Rules:
+# * Draw every entry, weights and biases alike, with `generator`: the same generator state gives
+#   the same parameters, whatever torch's global generator did in between.
+# * Return `float32` tensors even when torch's default dtype is another one.
+# * Bad `layer_sizes` raise `ValueError`, as in Question 1.
 
 # %% [reference] init_mlp
 
@@ -51,7 +61,13 @@
 #
 # `mlp_forward(params, x, activation=torch.abs)` maps `x` of shape `(n, in)` to `(n, out)`:
 # $h_0 = x$, $h_{\ell+1} = \sigma(h_\ell W_\ell^\top + b_\ell)$, with no activation after the
-# last layer. An `x` of the wrong shape raises `ValueError`.
+# last layer.
+#
+# Rules:
+# * The activation follows every hidden layer; the output layer is affine, with no activation.
+# * With a single layer (no hidden layer) the network is the affine map $x W_0^\top + b_0$.
+# * The output has the device and dtype of `x`.
+# * An `x` that is not of shape `(n, in)` raises `ValueError`.
 #
 # *Think:* without biases, why is $f(cx) = c f(x)$ for $c > 0$, and why is $f(-x) = f(x)$?
 
@@ -97,12 +113,16 @@ plt.show()
 # `count_activation_regions(params, start, end, num_points=10_000)` takes `num_points` equally
 # spaced points from `start` to `end` (both included). The activation pattern of a point is
 # the tuple of signs ($z > 0$) of every hidden pre-activation. Return the number of maximal
-# runs of equal consecutive patterns (so at least 1). `start`/`end` of the wrong shape raise
-# `ValueError`.
+# runs of equal consecutive patterns (so at least 1).
 #
-# *Instructor's note:* points are $x_i = \text{start} + t_i(\text{end} - \text{start})$ with
-# $t_i$ = `torch.linspace(0, 1, num_points)`, computed in the dtype of `start`; a pre-activation
-# of exactly 0 counts as "not positive".
+# Rules:
+# * The points are $x_i = \text{start} + t_i(\text{end} - \text{start})$ with
+#   $t_i$ = `torch.linspace(0, 1, num_points)`, computed in the dtype of `start`.
+# * The network is an `abs` network: each hidden layer passes $|z|$ on to the next layer.
+# * Only hidden pre-activations make the pattern: the output layer's sign is not part of it.
+# * A pre-activation of exactly 0 counts as not positive.
+# * A network with no hidden layer has one pattern, so one region.
+# * `start` or `end` not of shape `(in,)`, or `num_points` below 1, raises `ValueError`.
 
 # %% [reference] count_activation_regions
 
@@ -176,6 +196,11 @@ plt.show()
 # `sawtooth_mlp(depth)` returns a 1-input, 1-output `abs` network with `depth` hidden layers,
 # each at most 2 units wide, whose output on $[0, 1]$ stays in $[0, 1]$ and crosses at least
 # $2^{\text{depth}}$ activation regions there.
+#
+# Rules:
+# * The regions are counted as in Question 4: the signs of the hidden pre-activations, with $|z|$
+#   passed on.
+# * A `depth` below 1 raises `ValueError`.
 #
 # *Hint:* the tent map $t(x) = 1 - |2x - 1|$ folds $[0, 1]$ onto itself; composing it
 # $k$ times gives $2^k$ linear pieces. A shallow network needs a unit per piece.

@@ -21,12 +21,14 @@
 # the `grader.check` cells run the public tests, and hidden tests (property-based) decide the
 # rest when you submit. Partial credit is given test by test.
 #
-# *Instructor's note (decided for this course):* every function checks its inputs with the
-# helper `check_binary` below (given, use it): each tensor must be 1-D, non-empty, hold only 0
-# and 1, and all inputs of one call must have the same length; otherwise `ValueError`. Tensors
-# that a function returns are on the input's device and have the floating dtype of the first
-# input (`float32` when that input is bool or integer): that is what `result_dtype` gives.
-# Accuracies, gaps and baselines are Python `float`s, `predicts_one_class` a Python `bool`.
+# **Rules for every function.**
+# * Check the inputs with the helper `check_binary` below (given, use it): each tensor must be
+#   1-D, non-empty, hold only 0 and 1, and all inputs of one call must have the same length;
+#   otherwise raise `ValueError`.
+# * A returned tensor is on the input's device and has the floating dtype of the first input
+#   (`float32` when that input is bool or integer): that is what `result_dtype` gives.
+# * Accuracies, gaps and baselines are Python `float`s, `predicts_one_class` a Python `bool`.
+# * No function changes its inputs: the tensors you are given stay as they were.
 #
 # {rules}
 
@@ -41,6 +43,9 @@
 # `P[i, j]` $= P(\text{label} = 1 - i,\ \text{group} = j)$, the share of all samples in that cell.
 # Row 0 is smile (label 1), row 1 is non-smile; column 0 is male, column 1 is female. The table
 # sums to 1.
+#
+# Rules: divide each cell's count by the number $n$ of all samples (not by the size of a group);
+# a cell with no sample is 0.
 
 # %% [reference] joint_distribution
 
@@ -101,6 +106,10 @@ plt.show()
 # * `accuracy_gap(y_true, y_pred, groups)` is the largest minus the smallest of those accuracies
 #   (0 when only one subgroup is present).
 #
+# Rules: a subgroup is a pair (true label, group), so there are up to 4 of them; the accuracy of
+# a subgroup is the share of its samples with `y_pred == y_true`. Relabelling the groups (0 and 1
+# swapped) swaps the keys and changes no accuracy.
+#
 # *Think:* why is the overall accuracy the mean of the subgroup accuracies weighted by the
 # subgroup sizes? What does a small subgroup therefore do to the overall accuracy?
 
@@ -117,6 +126,9 @@ plt.show()
 #   "classifier" that always answers the dominant class;
 # * `predicts_one_class(y_pred)` — `True` when every prediction is the same: the classifier has
 #   collapsed to one class (its accuracy is then the share of that class).
+#
+# Rules: both work for labels of any dtype (bool, integer or float); the baseline is a share
+# between 0.5 and 1, not a count.
 
 # %% [reference] majority_baseline predicts_one_class
 
@@ -179,6 +191,8 @@ pred_plain = report("both cues", fit_logistic(x_train, y_train))
 # where $S$ is the number of subgroups present (at most 4). Every subgroup then weighs $n / S$
 # in all, the weights sum to $n$ (so the mean weighted loss keeps its scale), and the weighted
 # joint distribution is uniform over the present cells.
+#
+# Rules: a subgroup is a pair (label, group); a subgroup with no sample does not count in $S$.
 
 # %% [reference] balanced_sample_weights
 

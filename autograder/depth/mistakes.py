@@ -23,6 +23,15 @@ MISTAKES = [
         "replace": [("if len(sizes) < 2 or any(int(s) != s or s < 1 for s in sizes):", "if False:")],
     },
     {
+        "id": "skips-first-layer",
+        "question": "q1",
+        "why": "counts only the weights after the first hidden layer",
+        "replace": [(
+            "return sum(int(a) * int(b) for a, b in zip(sizes[:-1], sizes[1:]))",
+            "return sum(int(a) * int(b) for a, b in zip(sizes[1:-1], sizes[2:]))",
+        )],
+    },
+    {
         "id": "weight-transposed",
         "question": "q2",
         "why": "draws W with shape (in, out)",
@@ -80,6 +89,21 @@ MISTAKES = [
         "question": "q4",
         "why": "propagates relu instead of abs when computing the patterns",
         "replace": [("h = torch.abs(z)", "h = torch.relu(z)")],
+    },
+    {
+        "id": "zero-counts-as-positive",
+        "question": "q4",
+        "why": "takes z >= 0 as the sign, so an exact 0 counts as positive",
+        "replace": [("signs.append(z > 0)", "signs.append(z >= 0)")],
+    },
+    {
+        "id": "mutates-end",
+        "question": "q4",
+        "why": "computes the direction end - start in place, changing the caller's end",
+        "replace": [(
+            "h = start + t[:, None] * (end - start)",
+            "end -= start\n    h = start + t[:, None] * end",
+        )],
     },
     {
         "id": "sawtooth-leaves-unit-interval",

@@ -89,4 +89,31 @@ MISTAKES = [
         "why": "normalises the weights to sum to 1 instead of n",
         "replace": [("    return weights\n", "    return weights / n\n")],
     },
+    {
+        "id": "counts-not-shares",
+        "question": "q1",
+        "why": "returns the counts of the cells instead of their shares of all samples",
+        "replace": [("P[i, j] = ((labels == 1 - i) & (groups == j)).sum() / n",
+                     "P[i, j] = ((labels == 1 - i) & (groups == j)).sum()")],
+    },
+    {
+        "id": "accuracy-per-group-only",
+        "question": "q2",
+        "why": "computes the accuracy of the whole group for each (label, group) key, ignoring the label",
+        "replace": [("members = (y_true == label) & (groups == group)", "members = groups == group")],
+    },
+    {
+        "id": "majority-returns-count",
+        "question": "q3",
+        "why": "returns the number of samples of the most frequent label, not its share",
+        "replace": [("return max(share_of_ones, 1.0 - share_of_ones)",
+                     "return float(max(labels.double().sum(), labels.numel() - labels.double().sum()))")],
+    },
+    {
+        "id": "subgroup-code-in-place",
+        "question": "q4",
+        "why": "builds the subgroup code 2 * label + group in place, overwriting the caller's labels",
+        "replace": [("subgroup = (2 * labels + groups).long()  # (label, group) -> 0..3",
+                     "labels *= 2\n    labels += groups\n    subgroup = labels.long()")],
+    },
 ]
