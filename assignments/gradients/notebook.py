@@ -42,12 +42,17 @@
 # $s = 1$ is Xavier/LeCun initialisation, $s = \sqrt 2$ is He initialisation (ReLU zeroes half
 # of the signal, so it needs twice the variance).
 #
-# *Instructor's notes:* (1) for `"linear"` the block still has two modules, `Linear` then
-# `nn.Identity()`, so every model has `2 * depth + 1` modules. (2) An unknown activation name
-# (names are lower case, exactly as above), a negative `depth`, a `width` below 1 or a negative
-# `init_scale` raises `ValueError`; `depth = 0` (the output layer `Linear(width, 1)` alone) and
-# `init_scale = 0` (every weight 0) are allowed. (3) The output layer's fan-in is `width` too, so
-# its weights have the same standard deviation $s / \sqrt{\text{width}}$.
+# Rules:
+# * For `"linear"` the block still has two modules, `Linear` then `nn.Identity()`, so every
+#   model has `2 * depth + 1` modules.
+# * The output layer's fan-in is `width` too, so its weights have the same standard deviation
+#   $s / \sqrt{\text{width}}$.
+# * Draw every weight from the `generator` argument: two calls with generators of the same seed
+#   return the same weights, whatever the global seed.
+# * `depth = 0` (the output layer `Linear(width, 1)` alone) and `init_scale = 0` (every weight 0)
+#   are allowed.
+# * An unknown activation name (names are lower case, exactly as above), a negative `depth`, a
+#   `width` below 1 or a negative `init_scale` raises `ValueError`.
 
 # %% [reference] make_deep_mlp
 
@@ -65,9 +70,14 @@
 # `backward()` **adds** to `p.grad`. Either zero the gradients first or, better, use
 # `torch.autograd.grad`, which returns the gradients without touching `p.grad`.
 #
-# *Instructor's notes:* `y` has the output's shape `(n, 1)` or the shape `(n,)`; in the second
-# case compare row by row (`y.reshape(n, 1)`), never broadcast `(n, 1)` against `(n,)` to an
-# `(n, n)` matrix. Any other shape of `y`, or a model without an `nn.Linear`, raises `ValueError`.
+# Rules:
+# * Every call returns the norms of the gradient at the current weights: two calls on the same
+#   model and data return the same norms, whatever is left in `p.grad`.
+# * `model` may nest containers (an `nn.Sequential` inside an `nn.Sequential`): every `nn.Linear`
+#   inside it counts, in forward order.
+# * `y` has the output's shape `(n, 1)` or the shape `(n,)`; in the second case compare row by
+#   row (`y.reshape(n, 1)`), never broadcast `(n, 1)` against `(n,)` to an `(n, n)` matrix.
+# * Any other shape of `y`, or a model without an `nn.Linear`, raises `ValueError`.
 
 # %% [reference] layer_grad_norms
 
@@ -133,12 +143,15 @@ plt.show()
 #
 # Only the first and the last norm enter $r$; the layers in between do not matter.
 #
-# *Instructor's notes:* both comparisons are strict, so $r = \text{ratio}$ exactly is
-# `"healthy"`. Compute $r$ as a tensor division (or treat division by zero as $+\infty$): a
-# last norm of exactly 0 gives $r = \infty$, `"exploding"`, and a first norm of 0 gives
-# $r = 0$, `"vanishing"` (all-zero profiles are not tested). An empty `norms` or a `ratio`
-# below 1 raises `ValueError`; every `ratio >= 1` is allowed (with `ratio = 1` only $r = 1$ is
-# `"healthy"`).
+# Rules:
+# * Both comparisons are strict, so $r = \text{ratio}$ exactly is `"healthy"`, and so is
+#   $r = 1/\text{ratio}$ exactly.
+# * A profile of a single norm has $r = 1$: `"healthy"`.
+# * Compute $r$ as a tensor division (or treat division by zero as $+\infty$): a last norm of
+#   exactly 0 gives $r = \infty$, `"exploding"`, and a first norm of 0 gives $r = 0$,
+#   `"vanishing"` (all-zero profiles are not tested).
+# * Every `ratio >= 1` is allowed (with `ratio = 1` only $r = 1$ is `"healthy"`).
+# * An empty `norms` or a `ratio` below 1 raises `ValueError`.
 
 # %% [reference] diagnose
 
@@ -185,11 +198,17 @@ for activation in ACTIVATIONS:
 #   device. `f` receives float64 tensors of `x`'s shape and returns a scalar. Never change `x`.
 # * `relative_error(a, b)` returns the formula above as a Python `float`.
 #
-# *Instructor's notes:* "computed in float64" is about the arithmetic; the returned tensor
-# follows the course convention and has `x`'s dtype; an integer `x` (a grid point) gives a
-# float64 gradient. `f` may return a 0-dim tensor or a Python `float`: keep its value in float64
-# (`torch.as_tensor(3.5)` alone would round it to float32). `eps <= 0` raises `ValueError`;
-# `relative_error` of tensors of different shapes raises `ValueError` (no broadcasting).
+# Rules:
+# * "Computed in float64" is about the arithmetic: the returned tensor follows the course
+#   convention and has `x`'s dtype; an integer `x` (a grid point) gives a float64 gradient.
+# * `f` may return a 0-dim tensor or a Python `float`: keep its value in float64
+#   (`torch.as_tensor(3.5)` alone would round it to float32).
+# * `x` is not changed: after the call it holds exactly the values it held before (adding `eps`
+#   and subtracting it again does not always give the same float back).
+# * Two zero vectors have relative error 0: the denominator is at least $10^{-12}$.
+# * `eps <= 0` raises `ValueError`; `relative_error` of tensors of different shapes raises
+#   `ValueError` (no broadcasting).
+#
 # Rule of thumb for a float64 check: below $10^{-7}$ is right, above $10^{-4}$ is a bug.
 
 # %% [reference] numerical_gradient relative_error
@@ -279,11 +298,13 @@ plt.show()
 # norm **before** clipping as a tensor (in the gradients' dtype and device), exactly like
 # `torch.nn.utils.clip_grad_norm_`, which you may not call.
 #
-# *Instructor's notes:* `parameters` may be a list or a generator such as `model.parameters()`
-# (which can be iterated only once: make a list first) or a single tensor (a list of one);
-# parameters whose `.grad` is `None` are skipped, and with no gradient at all the result is
-# `tensor(0.)`. A negative `max_norm` raises `ValueError`; `max_norm = 0` is allowed and zeroes
-# every gradient.
+# Rules:
+# * `parameters` may be a list, a generator such as `model.parameters()` (which can be iterated
+#   only once), or a single tensor (a list of one).
+# * Parameters whose `.grad` is `None` are skipped, and with no gradient at all the result is
+#   `tensor(0.)`.
+# * `max_norm = 0` is allowed and zeroes every gradient.
+# * A negative `max_norm` raises `ValueError`.
 
 # %% [reference] clip_grad_norm_
 

@@ -193,4 +193,62 @@ MISTAKES = [
             )
         ],
     },
+    {
+        "id": "activation-after-output",
+        "question": "q1",
+        "why": "puts the activation after the output layer too, as after every hidden layer",
+        "replace": [("layers.append(nn.Linear(width, 1))", "layers += [nn.Linear(width, 1), modules[activation]()]")],
+    },
+    {
+        "id": "norms-of-every-parameter",
+        "question": "q2",
+        "why": "reports one norm per parameter (weights and biases) instead of one per nn.Linear weight",
+        "replace": [("grads = torch.autograd.grad(loss, weights)", "grads = torch.autograd.grad(loss, list(model.parameters()))")],
+    },
+    {
+        "id": "squared-norms",
+        "question": "q2",
+        "why": "reports the squared Frobenius norm (the sum of squares without the square root)",
+        "replace": [
+            (
+                "return torch.stack([torch.linalg.vector_norm(g) for g in grads]).detach()",
+                "return torch.stack([(g**2).sum() for g in grads]).detach()",
+            )
+        ],
+    },
+    {
+        "id": "top-level-modules-only",
+        "question": "q2",
+        "why": "iterates over the model's top-level modules only, so an nn.Linear inside a nested nn.Sequential is missed",
+        "replace": [("for m in model.modules() if isinstance(m, nn.Linear)", "for m in model if isinstance(m, nn.Linear)")],
+    },
+    {
+        "id": "ignores-init-scale",
+        "question": "q1",
+        "why": "uses LeCun's std 1 / sqrt(width) and forgets the factor init_scale",
+        "replace": [("std = init_scale / math.sqrt(width)", "std = 1 / math.sqrt(width)")],
+    },
+    {
+        "id": "hard-coded-ratio",
+        "question": "q3",
+        "why": "compares with the default thresholds 1e-3 and 1e3 whatever ratio is passed",
+        "replace": [("if r < 1 / ratio:", "if r < 1e-3:"), ("if r > ratio:", "if r > 1e3:")],
+    },
+    {
+        "id": "returns-python-float",
+        "question": "q5",
+        "why": "returns the norm before clipping as a Python float (total.item()) instead of a tensor",
+        "replace": [("    return total\n    # END SOLUTION", "    return total.item()\n    # END SOLUTION")],
+    },
+    {
+        "id": "one-linear-repeated",
+        "question": "q1",
+        "why": "repeats one [Linear, activation] pair with list * depth, so every hidden block is the same module",
+        "replace": [
+            (
+                "for _ in range(depth):\n        layers += [nn.Linear(width, width), modules[activation]()]",
+                "layers += [nn.Linear(width, width), modules[activation]()] * depth",
+            )
+        ],
+    },
 ]
