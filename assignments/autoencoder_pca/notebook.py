@@ -33,14 +33,19 @@
 # $\Sigma = \sum_j \lambda_j u_j u_j^\top$ with $\lambda_1 \ge \lambda_2 \ge \dots \ge \lambda_d$
 # and orthonormal $u_j$. `pca(X, k)` returns `(mean, components)`: `mean` of shape `(d,)` and
 # `components` of shape `(k, d)` whose rows are $u_1^\top, \dots, u_k^\top$, largest eigenvalue
-# first. `X` must not be modified. `X` that is not 2-D or is empty, or `k` outside
-# $0, \dots, d$, raises `ValueError`.
+# first.
 #
-# *Instructor's note:* an eigenvector's sign is arbitrary, and the tests accept either sign. The
-# reference makes the largest-magnitude entry of each row positive. Compute in `float64`
-# (`torch.linalg.eigh` returns eigenvalues in *ascending* order) and return tensors in `X`'s dtype.
-# Both ends are valid: `k = 0` returns `components` of shape `(0, d)`, and a single sample
-# (`n = 1`) has covariance $0$, so any `k` orthonormal rows are correct components for it.
+# Rules:
+# * An eigenvector's sign is arbitrary: each row may be $u_j^\top$ or $-u_j^\top$, and the tests
+#   accept either sign. (The reference makes the largest-magnitude entry of each row positive.)
+# * `mean` and `components` are returned in `X`'s dtype and on its device.
+# * `X` must not be modified, not even by centring it in place.
+# * `k = 0` returns `components` of shape `(0, d)`.
+# * A single sample (`n = 1`) has covariance $0$, so any `k` orthonormal rows are correct
+#   components for it.
+# * `X` that is not 2-D or is empty, or `k` outside $0, \dots, d$, raises `ValueError`.
+#
+# Tip: compute in `float64`; `torch.linalg.eigh` returns the eigenvalues in *ascending* order.
 
 # %% [reference] pca
 
@@ -82,8 +87,10 @@ plt.show()
 # features, averaged over the $n$ samples). Show for yourself that it equals the sum of the
 # discarded eigenvalues,
 # $$\frac1n \sum_i \lVert x_i - \hat x_i \rVert^2 = \sum_{j > k} \lambda_j ,$$
-# and (Eckart–Young) that no map $x \mapsto \hat x$ of rank $k$ does better. Bad `X` or `k`
-# raises `ValueError`, as in Question 1.
+# and (Eckart–Young) that no map $x \mapsto \hat x$ of rank $k$ does better.
+#
+# Rules: `X` must not be modified; `k = 0` keeps nothing (the error is the total variance) and
+# `k = d` keeps everything (the error is 0); bad `X` or `k` raises `ValueError`, as in Question 1.
 
 # %% [reference] pca_reconstruction_mse
 
@@ -128,13 +135,17 @@ plt.show()
 # with no non-linearity. Because `W` appears twice, its gradient has two terms; autograd adds
 # them for you as long as both uses see the same parameter.
 #
-# *Instructor's note:* a bottleneck means $1 \le k \le d$; other sizes raise `ValueError`, and so
-# does `encode` on an input whose last axis is not `d` wide. Initialise `W` with i.i.d.
-# $\mathcal N(0, 1/d)$ entries and the biases with zeros. A hidden test checks only the scale:
-# the mean of `W**2` must be within a factor of 10 of $1/d$ (Xavier, orthogonal rows and
-# `nn.Linear`'s default initialisation pass too; `torch.randn(k, d)` alone does not). The
-# reference accepts an optional `generator=None` third argument for that initialisation; the
-# tests only call `TiedAutoencoder(d, k)`.
+# Rules:
+# * `encode`, `decode` and `forward` return tensors in the input's dtype and on its device (after
+#   `model.to(...)` has moved the parameters there).
+# * Initialise `W` at the scale $1/d$ and the biases with zeros: the mean of `W**2` must be within
+#   a factor of 10 of $1/d$. i.i.d. $\mathcal N(0, 1/d)$ entries (the reference), Xavier,
+#   orthonormal rows and `nn.Linear`'s default initialisation all pass; `torch.randn(k, d)` alone
+#   does not.
+# * A bottleneck means $1 \le k \le d$; other sizes raise `ValueError`, and so does `encode` on
+#   an input whose last axis is not `d` wide.
+# * The tests call only `TiedAutoencoder(d, k)`; you may add optional arguments (the reference
+#   takes `generator=None` for the initialisation).
 
 # %% [reference] TiedAutoencoder
 
@@ -161,19 +172,25 @@ with torch.no_grad():
 #
 # `train_autoencoder(model, X, epochs, lr, generator=None)` trains `model` **in place** to
 # reconstruct `X` and returns a list of `epochs` Python floats: the training MSE after each
-# epoch. It must not modify `X`; `epochs = 0` returns `[]`; `epochs < 0`, `lr <= 0`, or an `X`
-# that is not 2-D or is empty raises `ValueError`. A single sample (`n = 1`) is a valid data set.
+# epoch.
 #
-# *Instructor's note (the choices are yours; state them):* the reference uses **Adam** with
-# learning rate `lr` on all of `model.parameters()`, and **mini-batches of 64** rows, reshuffled
-# at the start of every epoch with `torch.randperm(n, generator=generator)`. The loss and the
-# value recorded per epoch are `F.mse_loss(model(X), X)` (the mean over all $n \cdot d$ entries,
-# PyTorch's convention), evaluated on the whole of `X` after the epoch without gradients. It
-# takes an optional `batch_size=64` argument. The tests accept any sensible optimiser and batching
-# (plain or momentum SGD, full batch, a sum over features): they check one finite float per
-# epoch, that the loss drops on easy data, and that the same generator seed gives the same run.
-# Note the factor $d$ between the two conventions: `F.mse_loss` $\times\, d$ is the error of
-# Question 2.
+# Rules:
+# * The optimiser and the batching are your choice: any optimiser on all of `model.parameters()`
+#   with learning rate `lr` (plain SGD, SGD with momentum, Adam), mini-batches of any size or the
+#   full batch, a training loss averaged or summed over the features. The reference uses Adam and
+#   mini-batches of 64 rows, reshuffled every epoch with `torch.randperm(n, generator=generator)`,
+#   and takes an optional `batch_size=64` argument.
+# * Entry $e$ of the list is the MSE of the model on the whole of `X` after epoch $e$, with the
+#   parameters that epoch's last step left: `F.mse_loss(model(X), X)`, the mean over all
+#   $n \cdot d$ entries. It is not a running mean of mini-batch losses, and not a loss computed
+#   before the epoch's last step. The tests also accept the convention of Question 2, the mean
+#   over samples of $\lVert x - \hat x \rVert^2$ ($d$ times larger).
+# * Randomness comes only from `generator`: the same model, data and generator seed give the same
+#   losses and the same trained parameters, whatever torch's global generator holds.
+# * `X` must not be modified: shuffle an index, not the data.
+# * `epochs = 0` returns `[]` and leaves the model as it is. A single sample (`n = 1`) is a valid
+#   data set.
+# * `epochs < 0`, `lr <= 0`, or an `X` that is not 2-D or is empty raises `ValueError`.
 
 # %% [reference] train_autoencoder
 
@@ -224,12 +241,15 @@ plt.show()
 #
 # Inputs that are not 2-D, or of different widths `d`, raise `ValueError`.
 #
-# *Instructor's note:* the rank of `A` is the number of its singular values above
-# $\max(k, d) \cdot \varepsilon \cdot \sigma_{\max}$, with $\varepsilon$ the machine epsilon of
-# `A`'s dtype (as `torch.linalg.matrix_rank` does); being relative to $\sigma_{\max}$, it does
-# not change when `A` is scaled. When a matrix has fewer independent rows than `min(k1, k2)`,
-# the missing cosines are 0. "At least" is inclusive: with `tol = 1` every cosine passes, so
-# `same_span` then compares only the ranks.
+# Rules:
+# * The rank of a matrix of shape `(k, d)` is the number of its singular values above
+#   $\max(k, d) \cdot \varepsilon \cdot \sigma_{\max}$, with $\varepsilon$ the machine epsilon
+#   of its dtype (what `torch.linalg.matrix_rank` computes); being relative to $\sigma_{\max}$,
+#   it does not change when the matrix is scaled. Only that many directions of its row space count.
+# * When a matrix has fewer independent rows than `min(k1, k2)`, the missing cosines are 0 (a zero
+#   matrix has rank 0).
+# * "At least" is inclusive: with `tol = 1` every cosine passes, so `same_span` then compares only
+#   the ranks.
 
 # %% [reference] subspace_cosines same_span
 
