@@ -51,11 +51,12 @@ PATCHES = {
     "builtins": "import builtins\nbuiltins.isinstance = lambda *a: True\n",
     "sys-modules": "import sys, types\nsys.modules['hypothesis'] = types.ModuleType('hypothesis')\n",
     # live only between two calls: only the check after each call into the submission sees it
+    # patch what the test of mlp_forward compares with (float), put it back on the next call
     "patch-then-restore": (
-        "_real_forward, _saved = mlp_forward, []\n\n"
+        "import builtins\n_real_forward, _saved = mlp_forward, []\n\n"
         "def mlp_forward(params, x, activation=torch.abs):\n"
-        "    if _saved:\n        torch.allclose = _saved.pop()\n"
-        "    else:\n        _saved.append(torch.allclose)\n        torch.allclose = lambda *a, **k: True\n"
+        "    if _saved:\n        builtins.float = _saved.pop()\n"
+        "    else:\n        _saved.append(builtins.float)\n        builtins.float = lambda *a: 0.0\n"
         "    return _real_forward(params, x, activation)\n"
     ),
     "patch-at-call-time": (

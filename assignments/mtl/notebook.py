@@ -48,19 +48,21 @@
 # {"smile": logits of shape (n,), "age": years of shape (n,), "gender": logits of shape (n,)}
 # ```
 #
-# *Instructor's note (decided for this course):*
+# Rules:
 # * the keys are exactly `"smile"`, `"age"`, `"gender"` (the constant `TASKS`) and each value has
-#   shape `(n,)`, not `(n, 1)` — also when `n = 1`;
-# * the outputs are **raw**: logits for smile and gender (no sigmoid — the loss applies it) and
-#   years for age (no ReLU or clamp);
-# * outputs have the dtype and device of the model (call `.to(...)` / `.double()` on it);
-# * the trunk is **nonlinear** (a ReLU, or another nonlinearity, after its `nn.Linear`): with a
+#   shape `(n,)`, not `(n, 1)`, also when `n = 1`;
+# * the outputs are raw: logits for smile and gender (no sigmoid, the loss applies it) and years
+#   for age (no ReLU or clamp), so that training with the loss of Question 2 can fit any labels;
+# * the tasks share the trunk: some parameters are reached by every task's output (the shared
+#   trunk) and each task reaches parameters no other task reaches (its head);
+# * the trunk is nonlinear (a ReLU, or another nonlinearity, after its `nn.Linear`): with a
 #   linear trunk every output would be an affine function of `x`;
+# * outputs have the dtype and device of the model (call `.to(...)` / `.double()` on it);
 # * `x` that is not of shape `(n, d_in)` raises `ValueError`, and so does a `d_in` or a `hidden`
-#   below 1;
-# * we suggest the attribute names `trunk` (a module) and `heads` (an `nn.ModuleDict` keyed by
-#   task), but the tests only check behaviour: some parameters are reached by every task's
-#   output (the shared trunk) and each task reaches parameters no other task reaches (its head).
+#   below 1.
+#
+# The attribute names `trunk` (a module) and `heads` (an `nn.ModuleDict` keyed by task) are a
+# suggestion: the tests check only behaviour.
 
 # %% [reference] MultiTaskNet
 
@@ -78,17 +80,19 @@
 # In this question every label is present, so `parts[t]` must agree with
 # `torch.nn.functional.binary_cross_entropy_with_logits` and `torch.nn.functional.mse_loss`.
 #
-# *Instructor's note (decided for this course):*
-# * `outputs` and `targets` are dicts with the **same task keys** (any of `TASKS`; a model's
-#   output has all three); each value has shape `(n,)`, and a task's output and target have the
-#   same shape. Targets are floats (0./1. for the binary tasks, years for age) and are converted
-#   to the output's dtype (float64 targets with a float32 model give float32 parts). Different
-#   keys, an unknown task or mismatched shapes raise `ValueError`.
-# * `weights` is `None` (every weight 1) or a **dict keyed by task**, e.g. `{"age": 0.01}`; a
-#   task that the dict does not list has weight 1, and a key that is not a task of `outputs`
-#   (a typo such as `"smiles"`) raises `ValueError`.
+# Rules:
+# * `outputs` and `targets` are dicts with the same task keys (any of `TASKS`; a model's output
+#   has all three); each value has shape `(n,)`, and a task's output and target have the same
+#   shape. Targets are floats (0./1. for the binary tasks, years for age) and are converted to
+#   the output's dtype (float64 targets with a float32 model give float32 parts).
+# * `weights` is `None` (every weight 1) or a dict keyed by task, e.g. `{"age": 0.01}`; a task
+#   that the dict does not list has weight 1.
+# * `parts` reports each task's own loss, unweighted: the weights change `total`, never `parts`.
 # * `parts` is a dict `{task: 0-dim tensor}` on the outputs' device and dtype, still attached to
 #   the graph (no `.item()`); `total` is a 0-dim tensor you can call `.backward()` on.
+# * Different keys in `outputs` and `targets`, an unknown task, mismatched shapes, or a weight
+#   for a key that is not a task of `outputs` (a typo such as `"smiles"`) raise `ValueError`
+#   whose message names the task or shows the shapes at fault.
 
 # %% [reference] mtl_loss
 
@@ -99,8 +103,6 @@
 #
 # A `NaN` target is a missing label: leave it out. Each part is the mean over the **present**
 # labels of its task, and a task with no present label in the batch contributes exactly 0.
-# Missing labels must never put a `NaN` into any gradient, and `mtl_loss` must not change the
-# tensors it is given.
 #
 # *The classic bug.* Computing the loss on every row and **then** masking gives the right
 # value but a `NaN` gradient: the mask's gradient is 0 at a missing row, and the chain rule
@@ -108,8 +110,17 @@
 # $0 \cdot \text{NaN} = \text{NaN}$. Select the present rows **before** computing the loss
 # (or replace the NaN targets by a harmless value first). The demo below shows the bug.
 #
-# *Instructor's note:* a part with no labels is a 0-dim tensor equal to 0 (its head then gets no
-# gradient, or a zero one).
+# Rules:
+# * Missing labels must never put a `NaN` into any gradient: an output whose label is missing
+#   gets gradient 0, and the other outputs get the gradient of the loss over the present labels
+#   alone.
+# * A task with no present label (all its labels missing, or a batch of one whose label is
+#   missing) has a part that is a 0-dim tensor equal to 0; its head then gets no gradient, or a
+#   zero one.
+# * `mtl_loss` changes none of its arguments: no key of the dicts `outputs`, `targets` or
+#   `weights` is added, removed or replaced, and no tensor is written in place (do not fill the
+#   NaN targets of the caller). The training loop below calls it again and again with the same
+#   targets.
 
 # %% [check] q3
 
@@ -136,9 +147,10 @@ print(f"mtl_loss            : loss {parts['smile'].item():.4f}, gradient {[round
 #
 # The weights decide how much each task pulls on the shared trunk. By linearity of the
 # gradient, $\nabla_\theta L = \sum_t w_t \nabla_\theta L_t$ for the trunk's parameters
-# $\theta$: a task with weight 0 sends no gradient anywhere (its head learns nothing), and the
-# trunk is pulled by every task with a non-zero weight. Nothing new to write: the hidden tests
-# of this question check these properties of your `mtl_loss` on a small network of their own.
+# $\theta$: the trunk's gradient is the weighted sum of the tasks' gradients, a task with weight
+# 0 sends no gradient anywhere (its head learns nothing), and the trunk is pulled by every task
+# with a non-zero weight. Nothing new to write: the tests of this question check these
+# properties of your `mtl_loss` on a small network of their own.
 #
 # *Think:* the age loss is in years² (easily 100s), the binary losses in nats (about 0.7 at
 # the start). What happens to smile and gender when all weights are 1?

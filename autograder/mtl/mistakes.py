@@ -15,7 +15,7 @@ MISTAKES = [
             (
                 "return {task: head(h).squeeze(-1) for task, head in self.heads.items()}",
                 "out = {task: head(h).squeeze(-1) for task, head in self.heads.items()}\n"
-                "        out[\"smile\"] = torch.sigmoid(out[\"smile\"])\n"
+                '        out["smile"] = torch.sigmoid(out["smile"])\n'
                 "        return out",
             )
         ],
@@ -42,6 +42,23 @@ MISTAKES = [
         "replace": [("if x.dim() != 2 or x.shape[1] != self.d_in:", "if False:")],
     },
     {
+        "id": "forgets-squeeze",
+        "question": "q1",
+        "why": "returns each head's output as it comes, of shape (n, 1) instead of (n,)",
+        "replace": [("head(h).squeeze(-1)", "head(h)")],
+    },
+    {
+        "id": "one-head-for-all-tasks",
+        "question": "q1",
+        "why": "puts one nn.Linear instance under all three task keys, so the three outputs are the same",
+        "replace": [
+            (
+                "self.heads = nn.ModuleDict({task: nn.Linear(hidden, 1) for task in TASKS})",
+                "head = nn.Linear(hidden, 1)\n        self.heads = nn.ModuleDict({task: head for task in TASKS})",
+            )
+        ],
+    },
+    {
         "id": "mse-for-gender",
         "question": "q2",
         "why": "treats gender as a regression target (MSE on the logit) instead of BCE with logits",
@@ -61,9 +78,26 @@ MISTAKES = [
     },
     {
         "id": "total-ignores-weights",
-        "question": "q2",
+        "question": "q4",
         "why": "adds the parts up without their weights",
         "replace": [("term = weights.get(task, 1.0) * part", "term = part")],
+    },
+    {
+        "id": "sigmoid-before-bce-with-logits",
+        "question": "q2",
+        "why": "applies a sigmoid to the logits and then binary_cross_entropy_with_logits, a second sigmoid",
+        "replace": [
+            (
+                'F.binary_cross_entropy_with_logits(o, t, reduction="sum")',
+                'F.binary_cross_entropy_with_logits(torch.sigmoid(o), t, reduction="sum")',
+            )
+        ],
+    },
+    {
+        "id": "parts-include-weights",
+        "question": "q2",
+        "why": "reports each part already multiplied by its weight, so parts is not the task's own loss",
+        "replace": [("parts[task] = part", "parts[task] = weights.get(task, 1.0) * part")],
     },
     {
         "id": "mask-after-computing-the-loss",
@@ -111,6 +145,32 @@ MISTAKES = [
             (
                 "present = ~torch.isnan(y)",
                 "present = ~torch.isnan(y)\n        y.nan_to_num_(0.0)",
+            )
+        ],
+    },
+    {
+        "id": "filters-the-callers-dicts",
+        "question": "q3",
+        "why": "writes the rows with a present label back into the caller's outputs and targets dicts",
+        "replace": [
+            (
+                "o, t = out[present], y[present]",
+                "outputs[task], targets[task] = out[present], y[present]\n"
+                "        o, t = outputs[task], targets[task]",
+            )
+        ],
+    },
+    {
+        "id": "fills-default-weights-into-the-callers-dict",
+        "question": "q3",
+        "why": "fills the default weight 1 into the caller's weights dict (setdefault), which then lists every task",
+        "replace": [
+            (
+                "weights = {} if weights is None else weights",
+                "weights = {} if weights is None else weights\n"
+                "    if isinstance(weights, dict):\n"
+                "        for t in outputs:\n"
+                "            weights.setdefault(t, 1.0)",
             )
         ],
     },
