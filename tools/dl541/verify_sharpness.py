@@ -60,7 +60,7 @@ def trivial_row(assignment: Assignment, record: Record | None) -> Row:
     if record is None:
         return Row(check, False, f"no {assignment.shown(assignment.trivial_answers)}")
     share = record.score / record.max_score if record.max_score else 0.0
-    passed = sorted({f"{c.question}:{c.case}" for c in record.cases if c.passed})
+    passed = sorted({f"{c.question}:{c.test}" for c in record.cases if c.passed and c.points > 0})
     return Row(
         check,
         share <= TRIVIAL_SHARE_MAX + 1e-9,
