@@ -44,11 +44,11 @@ def small_example(subgroup_accuracy, accuracy_gap):
         f"subgroup_accuracy{call} returned {got!r}; the keys (true label, group) present are {sorted(expected)}"
     )
     for key, value in expected.items():
-        assert abs(got[key] - value) < 1e-9, (
+        assert abs(got[key] - value) < 1e-6, (
             f"subgroup_accuracy{call} gives {key} the accuracy {got[key]}; {value} of that subgroup's samples are right"
         )
     gap = accuracy_gap(y_true, y_pred, groups)
-    assert isinstance(gap, float) and abs(gap - 1.0) < 1e-9, (
+    assert isinstance(gap, float) and abs(gap - 1.0) < 1e-6, (
         f"accuracy_gap{call} returned {gap!r}; the largest minus the smallest subgroup accuracy is 1.0 - 0.0 = 1.0"
     )
 
@@ -69,10 +69,10 @@ def absent_subgroups_left_out(subgroup_accuracy, accuracy_gap):
     got = subgroup_accuracy(y_true, y_pred, groups)
     expected = {(1, 0): 0.5, (0, 0): 1.0}
     assert isinstance(got, dict) and set(got) == set(expected) and all(
-        abs(got[k] - v) < 1e-9 for k, v in expected.items()
+        abs(got[k] - v) < 1e-6 for k, v in expected.items()
     ), f"subgroup_accuracy{call} returned {got!r}; only the men are present, so the dict is {expected}"
     gap = accuracy_gap(y_true, y_pred, groups)
-    assert isinstance(gap, float) and abs(gap - 0.5) < 1e-9, (
+    assert isinstance(gap, float) and abs(gap - 0.5) < 1e-6, (
         f"accuracy_gap{call} returned {gap!r}; over the two present subgroups it is 1.0 - 0.5 = 0.5"
     )
 
@@ -113,12 +113,12 @@ def agrees_with_counting(subgroup_accuracy, accuracy_gap):
         )
         for key, value in expected.items():
             assert isinstance(got[key], float), f"subgroup_accuracy{call}[{key}] is a {type(got[key]).__name__}, not a float"
-            assert abs(got[key] - value) < 1e-9, (
+            assert abs(got[key] - value) < 1e-6, (
                 f"subgroup_accuracy{call}[{key}] is {got[key]}; the share of that subgroup's samples that are right is {value}"
             )
         gap = accuracy_gap(y_true, y_pred, groups)
         want = max(expected.values()) - min(expected.values())
-        assert isinstance(gap, float) and abs(gap - want) < 1e-9, (
+        assert isinstance(gap, float) and abs(gap - want) < 1e-6, (
             f"accuracy_gap{call} returned {gap!r}; the largest minus the smallest subgroup accuracy is {want}"
         )
 
@@ -144,7 +144,7 @@ def weighted_mean_is_overall_accuracy(subgroup_accuracy):
             value * int(((y_true == label) & (groups == group)).sum()) for (label, group), value in acc.items()
         ) / n
         overall = float((y_true == y_pred).double().mean())
-        assert abs(weighted - overall) < 1e-9, (
+        assert abs(weighted - overall) < 1e-6, (
             f"subgroup_accuracy on {n} random samples returned {acc}: weighted by the subgroup sizes it averages "
             f"to {weighted}, but the overall accuracy is {overall}"
         )
@@ -171,12 +171,12 @@ def perfect_predictions_and_swapped_groups(subgroup_accuracy, accuracy_gap):
         acc = subgroup_accuracy(y_true, y_pred, groups)
         swapped = subgroup_accuracy(y_true, y_pred, 1 - groups)
         mirrored = {(label, 1 - group): value for (label, group), value in acc.items()}
-        assert set(swapped) == set(mirrored) and all(abs(swapped[k] - mirrored[k]) < 1e-12 for k in mirrored), (
+        assert set(swapped) == set(mirrored) and all(abs(swapped[k] - mirrored[k]) < 1e-6 for k in mirrored), (
             f"subgroup_accuracy on {n} random samples returned {acc}, and {swapped} with the groups swapped; "
             f"swapping the group ids gives {mirrored}"
         )
         a, b = accuracy_gap(y_true, y_pred, groups), accuracy_gap(y_true, y_pred, 1 - groups)
-        assert abs(a - b) < 1e-12, f"accuracy_gap on {n} random samples is {a}, but {b} with the groups swapped"
+        assert abs(a - b) < 1e-6, f"accuracy_gap on {n} random samples is {a}, but {b} with the groups swapped"
 
 
 @test_case(points=0.5, hidden=True)

@@ -156,8 +156,8 @@ def time_gradescope(assignments: list[Assignment], repeat: int = 3) -> str:
             mark = "met" if best <= GRADESCOPE_TARGET_S else "SLOW"
             name = assignment.name
             lines.append(
-                f"  {name:<16} {best:5.1f} s  {mark:<4}  {record['score']:g}/{record['max_score']:g} "
-                f"{record['status']}   (runs: {', '.join(f'{t:.1f}' for t in times)})"
+                f"  {name:<16} {best:5.1f} s  {mark:<4}  {record.score:g}/{record.max_score:g} "
+                f"{record.status}   (runs: {', '.join(f'{t:.1f}' for t in times)})"
             )
     lines.append(f"  target: <= {GRADESCOPE_TARGET_S:g} s per reference notebook")
     return "\n".join(lines)
