@@ -121,7 +121,7 @@ def grade(
     out_dir = Path(out_dir)
     options = options or Options()
     records = grade_batch(ag, found.entries, out_dir, options, on_result, assignment.name, executor)
-    points = {tf.name: float(tf.possible) for tf in ag.test_files}
+    points = ag.question_points
     for record in records:
         folder = out_dir / record.submission
         output = folder / report.OUTPUT

@@ -39,6 +39,11 @@ class Autograder:
         return [tf.name for tf in self.test_files]
 
     @property
+    def question_points(self) -> dict[str, float]:
+        """The points of each question, in question order."""
+        return {tf.name: float(tf.possible) for tf in self.test_files}
+
+    @property
     def max_score(self) -> float:
         return float(sum(tf.possible for tf in self.test_files))
 

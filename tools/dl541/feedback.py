@@ -90,7 +90,7 @@ def write_all_feedback(out_dir: Path, ag, reveal: bool = False, title: str = "")
     tests' details (unless the autograder's visibility is "hidden"). Returns the folders written.
     """
     out_dir = Path(out_dir)
-    maxima = {tf.name: float(tf.possible) for tf in ag.test_files}
+    maxima = ag.question_points
     title = title or (ag.assignment or "")
     written = []
     for folder in sorted(p for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
@@ -107,7 +107,7 @@ def write_all_feedback(out_dir: Path, ag, reveal: bool = False, title: str = "")
 def _document(
     record: Record, output: str, maxima: dict[str, float], visibility: str, reveal: bool, title: str
 ) -> list:
-    status = _status(record)
+    status = record.status
     show_hidden = visibility == "visible" or (reveal and visibility != "hidden")
     questions = list(maxima) + [q for q in record.questions if q not in maxima]
     cases = record.cases
@@ -178,12 +178,8 @@ def _title(record: Record, title: str) -> str:
     return f"Feedback on {title}" if title else "Feedback on your submission"
 
 
-def _status(record: Record) -> Status:
-    return record.status
-
-
 def _status_sentence(record: Record) -> str:
-    status, kind = _status(record), _kind_of_file(record)
+    status, kind = record.status, _kind_of_file(record)
     detail = _plain_detail(record.detail)
     errors = record.load_errors
     if status == Status.ERROR and len(errors) == 1:

@@ -73,11 +73,10 @@ def verify_assignment(
             )
         rows += _mistake_rows(assignment, known, first)
         cases = casebook.read_cases(assignment)
-        possible = testfiles.question_points(assignment.question_files)
         rows += verify_sharpness.rule_rows(assignment, built.student_notebook, cases)
         rows += verify_sharpness.share_rows(cases)
         rows.append(verify_sharpness.trivial_row(assignment, first.get(trivial.name) if trivial else None))
-        rows.append(verify_sharpness.mistake_loss_row(known, first, possible))
+        rows.append(verify_sharpness.mistake_loss_row(known, first, ag.question_points))
         rows += verify_sharpness.public_catch_rows(known, first, cases)
         if mutant_limit != 0:
             rows += _mutant_rows(assignment, every, chosen, first, ag.max_score)
@@ -85,7 +84,7 @@ def verify_assignment(
         # Determinism: the samples and the alternative again, one job instead of `jobs`.
         again = [s.path for s in samples] + ([alt_copy] if alt_copy else [])
         second = _by_id(grade_batch(ag, again, tmp_path / "run2", Options(jobs=1), assignment=name))
-        differ = [sid for sid in second if _same_as(first[sid]) != _same_as(second[sid])]
+        differ = [sid for sid in second if report.comparable(first[sid]) != report.comparable(second[sid])]
         rows.append(
             Row(
                 "same grades on a second run, 1 job vs " + str(jobs),
@@ -120,7 +119,7 @@ def verify_assignment(
                         + ("" if caught else "; the tests do not check the device it claims they do"),
                     )
                 )
-            differ = [sid for sid in third if _same_as(first[sid]) != _same_as(third[sid])]
+            differ = [sid for sid in third if report.comparable(first[sid]) != report.comparable(third[sid])]
             rows.append(
                 Row(
                     "same grades on CPU and CUDA",
@@ -141,7 +140,7 @@ def _gradescope_row(autograder_zip: Path, subs: list[Path], records: dict[str, R
     for index, path in enumerate(subs):
         root = gradescope.layout(work / str(index), autograder_zip, path)
         gradescope.run_autograder(root, Options(jobs=1, regrade=True))
-        if _same_as(gradescope.graded_record(root)) != _same_as(records[path.name]):
+        if report.comparable(gradescope.graded_record(root)) != report.comparable(records[path.name]):
             differ.append(path.name)
     return Row(
         "same grades through dl541 run-autograder (Gradescope)",
@@ -331,7 +330,3 @@ def _code_lines(filename: str, text: str) -> set[str]:
         cells = json.loads(text).get("cells", [])
         text = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
     return {line.strip() for line in text.splitlines()}
-
-
-def _same_as(record: Record | None) -> tuple | None:
-    return report.comparable(record)
